@@ -1,0 +1,15 @@
+package dev.vigil.schemas;
+
+/** Kafka record header names Vigil writes. */
+public final class VigilHeaders {
+  /** Name of the cluster whose token sent the event. */
+  public static final String CLUSTER = "vigil-cluster";
+  /** Workspace of that cluster. */
+  public static final String WORKSPACE = "vigil-workspace";
+  /** Epoch millis at which the gateway received the event, as decimal text. */
+  public static final String RECEIVED_MS = "vigil-received-ms";
+  /** On DLQ records: a human-readable reason for the rejection. */
+  public static final String REASON = "vigil-reason";
+
+  private VigilHeaders() {}
+}

@@ -1,0 +1,47 @@
+package dev.vigil.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashSet;
+import org.junit.jupiter.api.Test;
+
+class TopicsTest {
+
+  @Test
+  void namesAreUniqueVersionedAndFollowTheContract() {
+    var names = new HashSet<String>();
+    for (Topic<?, ?> topic : Topics.all()) {
+      assertThat(names.add(topic.name())).as(topic.name()).isTrue();
+      assertThat(topic.name()).matches("vigil\\.[a-z.-]+\\.v[0-9]+");
+    }
+    assertThat(Topics.AUDIT_RAW.partitions()).isGreaterThanOrEqualTo(6);
+    assertThat(Topics.ALERTS.compacted()).isTrue();
+    assertThat(Topics.ALERT_STATUS.compacted()).isTrue();
+    assertThat(Topics.CLUSTERS.compacted()).isTrue();
+    assertThat(Topics.AUDIT_RAW.compacted()).isFalse();
+  }
+
+  @Test
+  void fingerprintsDependOnEveryPartOfTheTuple() {
+    String fp = Fingerprints.alertFingerprint("c", "K8S_TestAlert", "ns/pod/x");
+    assertThat(fp).hasSize(32).isEqualTo(Fingerprints.alertFingerprint("c", "K8S_TestAlert", "ns/pod/x"));
+    assertThat(fp).isNotEqualTo(Fingerprints.alertFingerprint("c2", "K8S_TestAlert", "ns/pod/x"));
+    assertThat(Fingerprints.alertFingerprint("a", "bc", "d"))
+        .isNotEqualTo(Fingerprints.alertFingerprint("ab", "c", "d"));
+  }
+
+  @Test
+  void alertRoundTripsThroughItsSerde() {
+    var serde = new JsonSerde<>(Alert.class);
+    var alert =
+        new Alert("id1", "K8S_TestAlert", "Test alert", "d", Severity.Informational,
+            java.util.List.of(), java.util.List.of(), AlertStatus.Active, "default", "c", "user",
+            java.util.List.of(Entity.of("user", "u")), java.util.List.of("none"),
+            java.time.Instant.parse("2024-01-01T00:00:00.123456Z"),
+            java.time.Instant.parse("2024-01-01T00:00:01Z"), java.time.Instant.now(), 2,
+            java.util.List.of("a"), java.util.Map.of("verb", "get"));
+    byte[] bytes = serde.serializer().serialize("t", alert);
+    assertThat(serde.deserializer().deserialize("t", bytes)).isEqualTo(alert);
+    dev.vigil.schemas.testing.SchemaAssertions.assertValid("alert", alert);
+  }
+}

@@ -1,0 +1,65 @@
+package dev.vigil.alerts;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/** The meters of the alerts topology; one instance is shared by every task of the application. */
+final class AlertsMetrics {
+  static final String PUBLISHED = "vigil.alerts.published";
+  static final String LATENCY = "vigil.alert.latency";
+  static final String INVALID_FINDINGS = "vigil.alerts.findings.invalid";
+  static final String TYPE_NEW = "new";
+  static final String TYPE_UPDATED = "updated";
+
+  private final Counter publishedNew;
+  private final Counter publishedUpdated;
+  private final Counter invalidFindings;
+  private final Timer latency;
+
+  AlertsMetrics(MeterRegistry registry) {
+    this.publishedNew = published(registry, TYPE_NEW);
+    this.publishedUpdated = published(registry, TYPE_UPDATED);
+    this.invalidFindings =
+        Counter.builder(INVALID_FINDINGS)
+            .description("Findings dropped because they lack a fingerprint, workspace, cluster or type")
+            .register(registry);
+    this.latency =
+        Timer.builder(LATENCY)
+            .description("From gateway receipt of the matching event to publication of the alert")
+            .publishPercentileHistogram()
+            .serviceLevelObjectives(
+                Duration.ofMillis(100),
+                Duration.ofMillis(250),
+                Duration.ofMillis(500),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(30))
+            .minimumExpectedValue(Duration.ofMillis(1))
+            .maximumExpectedValue(Duration.ofMinutes(5))
+            .register(registry);
+  }
+
+  private static Counter published(MeterRegistry registry, String type) {
+    return Counter.builder(PUBLISHED)
+        .description("Alert records published to vigil.alerts.v1")
+        .tag("type", type)
+        .register(registry);
+  }
+
+  void published(boolean isNew, long receivedMs, long nowMs) {
+    (isNew ? publishedNew : publishedUpdated).increment();
+    // receivedMs 0 means the finding did not carry the gateway receipt time: no honest sample exists.
+    if (receivedMs > 0) {
+      latency.record(Math.max(0, nowMs - receivedMs), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  void invalidFinding() {
+    invalidFindings.increment();
+  }
+}

@@ -1,0 +1,127 @@
+package dev.vigil.detection;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.schemas.AuditEvent;
+import dev.vigil.schemas.Entity;
+import dev.vigil.schemas.Severity;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code K8S_SensitiveMount}: a workload written with a {@code hostPath} volume at, under or above a
+ * sensitive host path ({@link SensitiveHostPaths}). It fires on the volume even when no container
+ * mounts it yet, since an ephemeral container can mount it later.
+ */
+final class SensitiveMountDetector implements Detector {
+
+  static final String ALERT_TYPE = "K8S_SensitiveMount";
+
+  private static final DetectorInfo INFO =
+      new DetectorInfo(
+          ALERT_TYPE,
+          "Container with a sensitive volume mount detected",
+          Severity.Medium,
+          List.of("PrivilegeEscalation"),
+          List.of("T1611"),
+          List.of(
+              "Check whether the workload really needs the host path; a container that can read or"
+                  + " write it can read node credentials or control the container runtime.",
+              "If not, replace the hostPath volume with a ConfigMap, Secret, emptyDir or persistent"
+                  + " volume.",
+              "Enforce the Pod Security Standards (baseline forbids hostPath volumes)."));
+
+  private static final Interest INTEREST =
+      Interest.of(PodSpecs.WRITE_VERBS, PodSpecs.WORKLOAD_RESOURCES);
+
+  private final SensitiveHostPaths sensitive;
+
+  SensitiveMountDetector(SensitiveHostPaths sensitive) {
+    this.sensitive = sensitive;
+  }
+
+  @Override
+  public DetectorInfo info() {
+    return INFO;
+  }
+
+  @Override
+  public Interest interest() {
+    return INTEREST;
+  }
+
+  @Override
+  public List<Match> inspect(AuditEvent event) {
+    JsonNode spec = PodSpecs.podSpec(event);
+    if (spec == null) {
+      return List.of();
+    }
+    List<String> volumes = null;
+    List<String> hostPaths = null;
+    for (JsonNode volume : spec.path("volumes")) {
+      String hostPath = volume.path("hostPath").path("path").asText(null);
+      if (hostPath != null && sensitive.sensitiveEntry(hostPath) != null) {
+        if (volumes == null) {
+          volumes = new ArrayList<>();
+          hostPaths = new ArrayList<>();
+        }
+        volumes.add(volume.path("name").asText(""));
+        String normalised = SensitiveHostPaths.normalise(hostPath);
+        // Show what a disguised path ("/var/log/../../etc/") really mounts.
+        hostPaths.add(hostPath.equals(normalised) ? hostPath : hostPath + " (" + normalised + ")");
+      }
+    }
+    if (volumes == null) {
+      return List.of();
+    }
+    Set<String> mountingContainers = new LinkedHashSet<>();
+    for (PodSpecs.Container container : PodSpecs.containers(spec)) {
+      for (JsonNode mount : container.node().path("volumeMounts")) {
+        if (volumes.contains(mount.path("name").asText(""))) {
+          mountingContainers.add(container.name());
+        }
+      }
+    }
+    JsonNode object = Requests.writtenObject(event);
+    String kind = PodSpecs.workloadKind(event);
+    String namespace = Requests.objectNamespace(event, object);
+    String name = Requests.objectName(event, object);
+    String qualified = Requests.qualified(namespace, name);
+
+    List<Entity> entities = new ArrayList<>();
+    entities.add(Entity.of("user", event.username()));
+    if (namespace != null) {
+      entities.add(Entity.of("namespace", namespace));
+    }
+    entities.add(Entity.of("Pod".equals(kind) ? "pod" : "workload", qualified));
+    String mountedBy =
+        mountingContainers.isEmpty()
+            ? ", not yet mounted by any container"
+            : ", mounted by container " + String.join(", ", mountingContainers);
+    String description =
+        "User "
+            + event.username()
+            + " "
+            + Requests.pastTense(event.verb())
+            + " "
+            + kind
+            + " "
+            + qualified
+            + " with host path "
+            + String.join(", ", hostPaths)
+            + mountedBy
+            + ". A container with this mount can read node secrets or escape to the node.";
+    return List.of(
+        new Match(
+            Requests.entity(namespace, kind, name),
+            entities,
+            description,
+            Map.of(
+                "kind", kind,
+                "hostPaths", String.join(",", hostPaths),
+                "volumes", String.join(",", volumes),
+                "containers", String.join(",", mountingContainers))));
+  }
+}

@@ -1,0 +1,93 @@
+package dev.vigil.app;
+
+import dev.vigil.alerts.AlertQueries;
+import dev.vigil.alerts.AlertsRoutes;
+import dev.vigil.ingest.ClusterActivity;
+import dev.vigil.ingest.ClusterRegistry;
+import dev.vigil.ingest.ClusterRoutes;
+import dev.vigil.ingest.IngestGateway;
+import dev.vigil.ingest.IngestLimits;
+import dev.vigil.ingest.IngestRoutes;
+import dev.vigil.schemas.ApiError;
+import dev.vigil.schemas.Json;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Composes the HTTP API of one process from the routes of each module, plus health and metrics. */
+final class ApiRouter {
+  private static final Logger LOG = LoggerFactory.getLogger(ApiRouter.class);
+
+  private ApiRouter() {}
+
+  record Parts(
+      ClusterRegistry registry,
+      ClusterActivity activity,
+      IngestGateway gateway,
+      IngestLimits limits,
+      AlertQueries queries,
+      PrometheusMeterRegistry metrics,
+      BooleanSupplier ready) {}
+
+  static void configure(Router router, Parts parts) {
+    router.route().handler(ApiRouter::securityHeaders);
+
+    router.get("/healthz").handler(ctx -> json(ctx, 200, "{\"status\":\"UP\"}"));
+    router.get("/readyz").handler(ctx -> {
+      if (parts.ready().getAsBoolean()) {
+        json(ctx, 200, "{\"status\":\"READY\"}");
+      } else {
+        ctx.response().putHeader("Retry-After", "5");
+        error(ctx, 503, "not_ready", "Vigil is starting or Kafka is unreachable; retry shortly");
+      }
+    });
+    router.get("/metrics").handler(ctx -> ctx.response()
+        .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+        .end(parts.metrics().scrape()));
+
+    SimulateRoute.mount(router, parts.registry(), parts.gateway());
+    IngestRoutes.mount(router, parts.registry(), parts.gateway(), parts.limits(), parts.activity());
+    ClusterRoutes.mount(router, parts.registry(), parts.registry(), parts.activity());
+    AlertsRoutes.mount(router, parts.registry(), parts.queries());
+
+    router.errorHandler(404, ctx -> error(ctx, 404, "not_found",
+        "no such endpoint: " + ctx.request().path() + "; see the API table in the README"));
+    router.errorHandler(405, ctx -> error(ctx, 405, "method_not_allowed",
+        ctx.request().method() + " is not allowed on " + ctx.request().path()));
+    router.errorHandler(500, ctx -> {
+      LOG.error("Request {} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+      error(ctx, 500, "internal_error", "Vigil failed to answer this request; the server log says why");
+    });
+  }
+
+  private static void securityHeaders(RoutingContext ctx) {
+    ctx.response()
+        .putHeader("X-Content-Type-Options", "nosniff")
+        .putHeader("Strict-Transport-Security", "max-age=31536000")
+        .putHeader("Cache-Control", "no-store")
+        .putHeader("Referrer-Policy", "no-referrer")
+        .putHeader("X-Frame-Options", "DENY");
+    ctx.next();
+  }
+
+  static void json(RoutingContext ctx, int status, String body) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
+  }
+
+  static void error(RoutingContext ctx, int status, String code, String message) {
+    HttpServerResponse response = ctx.response();
+    if (response.ended()) {
+      return;
+    }
+    try {
+      response.setStatusCode(status).putHeader("Content-Type", "application/json")
+          .end(Json.mapper().writeValueAsString(new ApiError(code, message)));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      response.setStatusCode(500).end();
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package dev.vigil.app;
+
+import dev.vigil.ingest.ClusterRegistry;
+import dev.vigil.ingest.IngestGateway;
+import dev.vigil.ingest.KafkaUnavailableException;
+import dev.vigil.schemas.Caller;
+import dev.vigil.schemas.CallerResolver;
+import dev.vigil.schemas.ClusterRegistration;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * {@code POST /v1/clusters/{name}/simulate}: an admin injects the test-alert event as one of the
+ * workspace's clusters, through the same gateway path as a real push.
+ */
+final class SimulateRoute {
+  private SimulateRoute() {}
+
+  static void mount(Router router, ClusterRegistry registry, IngestGateway gateway) {
+    router.post("/v1/clusters/:name/simulate").handler(ctx -> simulate(ctx, registry, gateway));
+  }
+
+  private static void simulate(RoutingContext ctx, ClusterRegistry registry, IngestGateway gateway) {
+    String token = CallerResolver.bearerToken(ctx.request().getHeader("Authorization"));
+    Optional<Caller> caller = token == null ? Optional.empty() : registry.resolve(token);
+    if (caller.isEmpty()) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer");
+      ApiRouter.error(ctx, 401, "unauthorized", "send an admin token as 'Authorization: Bearer <token>'");
+      return;
+    }
+    String name = ctx.pathParam("name");
+    Optional<ClusterRegistration> cluster = registry.get(name)
+        .filter(c -> c.workspace().equals(caller.get().workspace()));
+    if (caller.get().isCluster()) {
+      ApiRouter.error(ctx, 403, "forbidden", "a cluster token cannot simulate; use an admin token");
+      return;
+    }
+    if (cluster.isEmpty()) {
+      ApiRouter.error(ctx, 404, "not_found", "no cluster named '" + name + "' in your workspace");
+      return;
+    }
+    if (!caller.get().canWrite(cluster.get().workspace())) {
+      ApiRouter.error(ctx, 403, "forbidden", "simulating needs an admin token of workspace "
+          + cluster.get().workspace());
+      return;
+    }
+    Caller asCluster = new Caller(Caller.CLUSTER, cluster.get().workspace(), cluster.get().name());
+    byte[] event = TestAlertEvent.create("vigil-simulate:" + caller.get().name(), Instant.now());
+    gateway.accept(event, false, asCluster, System.currentTimeMillis()).whenComplete((result, failure) -> {
+      if (failure == null) {
+        ApiRouter.json(ctx, 202, "{\"accepted\":" + result.accepted() + ",\"cluster\":\"" + name
+            + "\",\"namespace\":\"" + TestAlertEvent.NAMESPACE + "\"}");
+      } else if (failure.getCause() instanceof KafkaUnavailableException
+          || failure instanceof KafkaUnavailableException) {
+        ctx.response().putHeader("Retry-After", "5");
+        ApiRouter.error(ctx, 503, "kafka_unavailable", "Kafka did not acknowledge the event; retry shortly");
+      } else {
+        ctx.fail(failure);
+      }
+    });
+  }
+}

@@ -1,0 +1,89 @@
+package dev.vigil.app;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code vigil} command line. */
+@Command(
+    name = "vigil",
+    mixinStandardHelpOptions = true,
+    versionProvider = Vigil.Version.class,
+    description = "Threat detection for Kubernetes audit logs.",
+    subcommands = {
+      UpCommand.class,
+      ClusterCommand.class,
+      SendCommand.class,
+      SimulateCommand.class,
+      AlertsCommand.class
+    })
+public final class Vigil implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  public static void main(String[] args) {
+    configureLogDirectory(args);
+    int exit = commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args);
+    if (exit != 0 || !isLongRunning(args)) {
+      System.exit(exit);
+    }
+  }
+
+  /** The command line with its error handling, writing to the given streams (tests pass their own). */
+  static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(new Vigil());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+      if (ex instanceof CliException || ex instanceof StartupException) {
+        commandLine.getErr().println("vigil: " + ex.getMessage());
+        return 1;
+      }
+      throw ex;
+    });
+    return cli;
+  }
+
+  private static boolean isLongRunning(String[] args) {
+    for (String arg : args) {
+      if (arg.equals("up")) {
+        return true;
+      }
+      if (!arg.startsWith("-")) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * log4j2 writes the broker's log into the data directory, so the directory must be known before the
+   * first logger is created.
+   */
+  private static void configureLogDirectory(String[] args) {
+    Path dataDir = DataDir.DEFAULT;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--data-dir") && i + 1 < args.length) {
+        dataDir = Path.of(args[i + 1]);
+      } else if (args[i].startsWith("--data-dir=")) {
+        dataDir = Path.of(args[i].substring("--data-dir=".length()));
+      }
+    }
+    if (System.getProperty("vigil.log.dir") == null) {
+      System.setProperty("vigil.log.dir", new DataDir(dataDir).logsDir().toAbsolutePath().toString());
+    }
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = Vigil.class.getPackage().getImplementationVersion();
+      return new String[] {"vigil " + (version == null ? "development build" : version)};
+    }
+  }
+}

@@ -1,0 +1,298 @@
+package dev.vigil.app;
+
+import dev.vigil.alerts.AlertQueries;
+import dev.vigil.alerts.AlertsApp;
+import dev.vigil.alerts.AlertsConfig;
+import dev.vigil.alerts.AlertsTopology;
+import dev.vigil.detection.DetectionApp;
+import dev.vigil.detection.DetectionConfig;
+import dev.vigil.detection.DetectionTopology;
+import dev.vigil.ingest.ClusterActivity;
+import dev.vigil.ingest.ClusterRegistry;
+import dev.vigil.ingest.IngestGateway;
+import dev.vigil.ingest.IngestLimits;
+import dev.vigil.ingest.TlsMaterial;
+import dev.vigil.ingest.Tokens;
+import dev.vigil.kafkalocal.EmbeddedKafka;
+import dev.vigil.schemas.ApiToken;
+import dev.vigil.schemas.Topics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Consumer;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Vigil process running every role: the embedded broker (unless an external Kafka is given), the
+ * ingest gateway, the cluster registry, the detection and alerts Streams applications, and the HTTPS
+ * API on one port.
+ */
+final class VigilServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(VigilServer.class);
+  static final String DEFAULT_WORKSPACE = "default";
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+  private final VigilConfig config;
+  private final DataDir dataDir;
+  private final List<AutoCloseable> resources = new ArrayList<>();
+  private PrometheusMeterRegistry metrics;
+  private EmbeddedKafka kafka;
+  private String bootstrap;
+  private ClusterRegistry registry;
+  private IngestGateway gateway;
+  private KafkaStreams detection;
+  private KafkaStreams alerts;
+  private Vertx vertx;
+  private HttpServer httpServer;
+  private TlsMaterial tls;
+  private String url;
+  private boolean closed;
+
+  private VigilServer(VigilConfig config) {
+    this.config = config;
+    this.dataDir = new DataDir(config.dataDir());
+  }
+
+  /** Starts every role and returns once the API answers and both Streams applications run. */
+  static VigilServer start(VigilConfig config) {
+    VigilServer server = new VigilServer(config);
+    try {
+      server.startAll();
+      return server;
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    } catch (Exception e) {
+      server.close();
+      throw new StartupException("Vigil could not start: " + e.getMessage(), e);
+    }
+  }
+
+  private void startAll() throws Exception {
+    long started = System.nanoTime();
+    dataDir.prepare();
+    metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(metrics);
+    new JvmThreadMetrics().bindTo(metrics);
+    new ProcessorMetrics().bindTo(metrics);
+    JvmGcMetrics gc = new JvmGcMetrics();
+    gc.bindTo(metrics);
+    resources.add(gc);
+
+    if (config.embeddedKafka()) {
+      LOG.info("Starting the embedded Kafka broker in {}", dataDir.kafkaDir().toAbsolutePath());
+      kafka = EmbeddedKafka.start(dataDir.kafkaDir(), 0);
+      bootstrap = kafka.bootstrapServers();
+    } else {
+      bootstrap = config.kafkaBootstrap();
+      LOG.info("Using Kafka at {}", bootstrap);
+      createTopics(bootstrap);
+    }
+
+    registry = new ClusterRegistry(kafkaClientConfig());
+    registry.start();
+    if (!registry.awaitCaughtUp(START_TIMEOUT)) {
+      throw new StartupException("could not read the cluster registry from Kafka at " + bootstrap
+          + " within " + START_TIMEOUT.toSeconds() + " s: check that Kafka is reachable");
+    }
+    ensureAdminToken();
+
+    tls = config.tlsCert() != null
+        ? TlsMaterial.fromFiles(config.tlsCert(), config.tlsKey())
+        : TlsMaterial.loadOrCreate(dataDir.tlsDir(), config.hostnames());
+
+    ClusterActivity activity = new ClusterActivity();
+    IngestLimits limits = IngestLimits.defaults().withMaxBodyBytes(config.bodyLimitBytes());
+    gateway = new IngestGateway(kafkaClientConfig(), limits, metrics);
+
+    DetectionConfig detectionConfig = DetectionConfig.defaults(metrics);
+    detection = streams(DetectionApp.streamsProperties(bootstrap, dataDir.streamsDir()),
+        builder -> DetectionTopology.addTo(builder, detectionConfig));
+    AlertsConfig alertsConfig = AlertsConfig.defaults(metrics).withDedupWindow(config.alertDedupWindow());
+    alerts = streams(AlertsApp.streamsProperties(bootstrap, dataDir.streamsDir()),
+        builder -> AlertsTopology.addTo(builder, alertsConfig));
+    for (KafkaStreams streams : List.of(detection, alerts)) {
+      streams.setUncaughtExceptionHandler(e -> {
+        LOG.error("A Kafka Streams thread failed and is replaced: {}", e.toString(), e);
+        return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+      });
+      streams.start();
+    }
+
+    AlertQueries queries = AlertQueries.of(alerts);
+
+    vertx = Vertx.vertx();
+    Router router = Router.router(vertx);
+    ApiRouter.configure(router, new ApiRouter.Parts(registry, activity, gateway, limits, queries, metrics,
+        this::ready));
+    HttpServerOptions options = tls.applyTo(new HttpServerOptions())
+        .setHost(config.bindHost())
+        .setPort(config.port())
+        .setCompressionSupported(true);
+    httpServer = vertx.createHttpServer(options).requestHandler(router)
+        .listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    String host = config.bindHost().equals("0.0.0.0") || config.bindHost().equals("::")
+        ? "localhost" : config.bindHost();
+    url = "https://" + host + ":" + httpServer.actualPort();
+
+    awaitStreamsRunning();
+    Files.writeString(dataDir.serverUrl(), url + "\n");
+    LOG.info("Vigil ready at {} after {} ms", url, (System.nanoTime() - started) / 1_000_000);
+  }
+
+  private void ensureAdminToken() throws IOException {
+    String token;
+    if (Files.exists(dataDir.adminToken())) {
+      token = Files.readString(dataDir.adminToken()).trim();
+    } else {
+      token = Tokens.newApiToken();
+      DataDir.writePrivate(dataDir.adminToken(), token + "\n");
+      LOG.info("Created the admin token of workspace '{}' in {}", DEFAULT_WORKSPACE,
+          dataDir.adminToken().toAbsolutePath());
+    }
+    registry.ensureApiToken(token, DEFAULT_WORKSPACE, ApiToken.ROLE_ADMIN, "vigil up admin token");
+  }
+
+  private Map<String, Object> kafkaClientConfig() {
+    return Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+  }
+
+  /**
+   * A Streams application whose topology is built with its own configuration, so that
+   * {@code ensure.explicit.internal.resource.naming} fails the start-up on any generated name.
+   */
+  private KafkaStreams streams(Properties props, Consumer<StreamsBuilder> topology) {
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+    // After a crash, a restarted process waits this long for its old member to be declared dead.
+    props.putIfAbsent(StreamsConfig.consumerPrefix("session.timeout.ms"), 10_000);
+    props.putIfAbsent(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), 2_000);
+    StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(props)));
+    topology.accept(builder);
+    return new KafkaStreams(builder.build(props), props);
+  }
+
+  private static void createTopics(String bootstrap) throws Exception {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      int brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
+      List<String> created = Topics.createMissing(admin, (short) Math.min(3, brokers), 30_000);
+      if (!created.isEmpty()) {
+        LOG.info("Created topics {}", created);
+      }
+    }
+  }
+
+  private void awaitStreamsRunning() throws InterruptedException {
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (!ready()) {
+      if (System.nanoTime() > deadline) {
+        throw new StartupException("the detection and alerts applications did not reach RUNNING within "
+            + START_TIMEOUT.toSeconds() + " s (detection " + detection.state() + ", alerts " + alerts.state()
+            + "): see " + dataDir.logsDir().resolve("kafka.log"));
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /** Ready when both Streams applications run (which implies Kafka is reachable). */
+  boolean ready() {
+    return detection != null && alerts != null
+        && detection.state() == KafkaStreams.State.RUNNING
+        && alerts.state() == KafkaStreams.State.RUNNING;
+  }
+
+  String url() {
+    return url;
+  }
+
+  int port() {
+    return httpServer.actualPort();
+  }
+
+  DataDir dataDir() {
+    return dataDir;
+  }
+
+  java.nio.file.Path caCertificate() {
+    return dataDir.caCertificate();
+  }
+
+  String kafkaBootstrap() {
+    return bootstrap;
+  }
+
+  /** Stops the API first, then the Streams applications (committing), the producer, and the broker. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    LOG.info("Vigil is stopping");
+    if (httpServer != null) {
+      quietly(() -> httpServer.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+    }
+    if (vertx != null) {
+      quietly(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+    }
+    for (KafkaStreams streams : new KafkaStreams[] {detection, alerts}) {
+      if (streams != null) {
+        // Leaving the group lets a restarted process take its partitions at once instead of
+        // waiting for the old member's session to expire.
+        quietly(() -> streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
+            .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)));
+      }
+    }
+    if (gateway != null) {
+      quietly(gateway::close);
+    }
+    if (registry != null) {
+      quietly(registry::close);
+    }
+    for (AutoCloseable resource : resources) {
+      quietly(resource::close);
+    }
+    if (kafka != null) {
+      quietly(kafka::close);
+    }
+    if (metrics != null) {
+      metrics.close();
+    }
+    LOG.info("Vigil stopped");
+  }
+
+  private interface Action {
+    void run() throws Exception;
+  }
+
+  private static void quietly(Action action) {
+    try {
+      action.run();
+    } catch (Exception e) {
+      LOG.warn("While stopping: {}", e.toString());
+    }
+  }
+}

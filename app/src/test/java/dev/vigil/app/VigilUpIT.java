@@ -1,0 +1,97 @@
+package dev.vigil.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.schemas.Json;
+import dev.vigil.schemas.testing.Corpus;
+import dev.vigil.schemas.testing.SchemaAssertions;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The walking skeleton end to end: a real {@code vigil up} process core on the embedded KRaft broker
+ * over real HTTPS, driven through the {@code vigil} command line.
+ */
+class VigilUpIT {
+  @TempDir Path dir;
+
+  record Run(int exit, String out, String err) {}
+
+  Run vigil(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = Vigil.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  JsonNode alerts() throws Exception {
+    Run run = vigil("alerts", "--json", "--data-dir", dir.toString());
+    assertThat(run.exit()).as(run.err()).isZero();
+    return Json.mapper().readTree(run.out());
+  }
+
+  static boolean hasType(JsonNode alerts, String type) {
+    for (JsonNode alert : alerts) {
+      if (alert.path("alertType").asText().equals(type)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Test
+  void testAlertEndToEndAndEverythingSurvivesARestart() throws Exception {
+    Path token = dir.resolve("demo.token");
+    Path privilegedPod = Corpus.falcoTraces().resolve("create_nginx_pod_privileged.json");
+    try (VigilServer server = VigilServer.start(VigilConfig.forTests(dir))) {
+      assertThat(Files.readString(dir.resolve("admin.token")).trim()).startsWith("vga_");
+      assertThat(Files.getPosixFilePermissions(dir.resolve("admin.token")))
+          .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+              java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+
+      Run add = vigil("cluster", "add", "demo", "--data-dir", dir.toString(), "--token-out", token.toString());
+      assertThat(add.exit()).as(add.err()).isZero();
+      assertThat(add.out()).contains("Ingest token", "vigil agent --server", "certificate-authority-data:",
+          "--audit-webhook-config-file");
+      assertThat(vigil("cluster", "list", "--data-dir", dir.toString()).out()).contains("demo", "Pending");
+
+      Run simulate = vigil("simulate", "--cluster", "demo", "--data-dir", dir.toString());
+      assertThat(simulate.exit()).as(simulate.err()).isZero();
+      await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+          .until(() -> hasType(alerts(), "K8S_TestAlert"));
+      for (JsonNode alert : alerts()) {
+        SchemaAssertions.assertValid(SchemaAssertions.ALERT, alert);
+      }
+      assertThat(vigil("alerts", "--data-dir", dir.toString()).out()).contains("K8S_TestAlert", "demo");
+
+      Run send = vigil("send", "--token-file", token.toString(), "--data-dir", dir.toString(),
+          privilegedPod.toString());
+      assertThat(send.exit()).as(send.err()).isZero();
+      assertThat(send.out()).contains("accepted 1, rejected 0");
+      await().atMost(Duration.ofSeconds(30)).until(() -> hasType(alerts(), "K8S_PrivilegedContainer"));
+      assertThat(vigil("cluster", "list", "--data-dir", dir.toString()).out()).contains("Healthy");
+    }
+
+    try (VigilServer restarted = VigilServer.start(VigilConfig.forTests(dir))) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> hasType(alerts(), "K8S_TestAlert")
+          && hasType(alerts(), "K8S_PrivilegedContainer"));
+      Run sendAgain = vigil("send", "--token-file", token.toString(), "--data-dir", dir.toString(),
+          privilegedPod.toString());
+      assertThat(sendAgain.exit()).as(sendAgain.err()).isZero();
+
+      Run rm = vigil("cluster", "rm", "demo", "--data-dir", dir.toString());
+      assertThat(rm.exit()).as(rm.err()).isZero();
+      Run revoked = vigil("send", "--token-file", token.toString(), "--data-dir", dir.toString(),
+          privilegedPod.toString());
+      assertThat(revoked.exit()).isEqualTo(1);
+      assertThat(revoked.err()).contains("401");
+    }
+  }
+}

@@ -1,0 +1,283 @@
+package dev.vigil.ingest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.schemas.Caller;
+import dev.vigil.schemas.CallerResolver;
+import dev.vigil.schemas.ClusterRegistration;
+import dev.vigil.schemas.Json;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cluster lifecycle endpoints: {@code POST /v1/clusters} (admin; registers and returns the ingest
+ * token once), {@code GET /v1/clusters} and {@code GET /v1/clusters/{name}} (reader or admin, own
+ * workspace only), {@code DELETE /v1/clusters/{name}} (admin; revokes the token). A cluster of
+ * another workspace answers 404, as if it did not exist.
+ */
+public final class ClusterRoutes {
+  private static final Logger log = LoggerFactory.getLogger(ClusterRoutes.class);
+
+  public static final String PATH = "/v1/clusters";
+  static final long MAX_BODY_BYTES = 64 * 1024;
+
+  private ClusterRoutes() {}
+
+  public static void mount(
+      Router router, CallerResolver callers, ClusterRegistry registry, ClusterActivity activity) {
+    Handlers h = new Handlers(callers, registry, activity);
+    router
+        .route(HttpMethod.POST, PATH)
+        // Vert.x requires the body handler first; its small cap bounds what an anonymous caller costs.
+        .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
+        .handler(h::authenticate)
+        .handler(h::create)
+        .failureHandler(ClusterRoutes::failure);
+    router.route(HttpMethod.GET, PATH).handler(h::authenticate).handler(h::list);
+    router.route(HttpMethod.GET, PATH + "/:name").handler(h::authenticate).handler(h::show);
+    router.route(HttpMethod.DELETE, PATH + "/:name").handler(h::authenticate).handler(h::delete);
+    router.route(PATH).handler(ctx -> methodNotAllowed(ctx, "GET, POST"));
+    router.route(PATH + "/:name").handler(ctx -> methodNotAllowed(ctx, "GET, DELETE"));
+  }
+
+  private static void methodNotAllowed(RoutingContext ctx, String allow) {
+    ctx.response().putHeader(HttpHeaders.ALLOW, allow);
+    HttpJson.error(ctx, 405, "method_not_allowed", "this path accepts " + allow);
+  }
+
+  /** Renders failures of the body handler (413 and friends) as ApiError JSON. */
+  private static void failure(RoutingContext ctx) {
+    int status = ctx.statusCode();
+    if (status == 413) {
+      HttpJson.error(
+          ctx, 413, "payload_too_large", "the body exceeds " + MAX_BODY_BYTES + " bytes");
+    } else if (status >= 400 && status < 500) {
+      HttpJson.error(ctx, status, "bad_request", "the request could not be read");
+    } else {
+      log.error("cluster request failed", ctx.failure());
+      HttpJson.error(ctx, 500, "internal_error", "the server failed unexpectedly; retry later");
+    }
+  }
+
+  private static final class Handlers {
+    private static final String CALLER = "vigil.caller";
+
+    private final CallerResolver callers;
+    private final ClusterRegistry registry;
+    private final ClusterActivity activity;
+
+    Handlers(CallerResolver callers, ClusterRegistry registry, ClusterActivity activity) {
+      this.callers = callers;
+      this.registry = registry;
+      this.activity = activity;
+    }
+
+    void authenticate(RoutingContext ctx) {
+      String token = CallerResolver.bearerToken(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
+      Optional<Caller> caller = token == null ? Optional.empty() : callers.resolve(token);
+      if (caller.isEmpty()) {
+        ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"vigil\"");
+        HttpJson.error(
+            ctx,
+            401,
+            "unauthorized",
+            "send a reader or admin API token as Authorization: Bearer <token>");
+        return;
+      }
+      if (caller.get().isCluster()) {
+        HttpJson.error(
+            ctx,
+            403,
+            "forbidden",
+            "a cluster ingest token can only send audit events; use a reader or admin API token");
+        return;
+      }
+      ctx.put(CALLER, caller.get());
+      ctx.next();
+    }
+
+    void create(RoutingContext ctx) {
+      Caller caller = ctx.get(CALLER);
+      JsonNode body;
+      try {
+        body =
+            Json.mapper()
+                .readTree(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
+      } catch (JsonProcessingException e) {
+        HttpJson.error(
+            ctx, 400, "bad_request", "the body is not valid JSON: " + e.getOriginalMessage());
+        return;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      if (body == null || !body.isObject()) {
+        HttpJson.error(
+            ctx,
+            400,
+            "bad_request",
+            "send a JSON object {\"name\":\"...\",\"workspace\":\"...\",\"labels\":{...}}");
+        return;
+      }
+      JsonNode nameNode = body.get("name");
+      JsonNode workspaceNode = body.get("workspace");
+      JsonNode labelsNode = body.get("labels");
+      if (nameNode == null || !nameNode.isTextual()) {
+        HttpJson.error(ctx, 400, "bad_request", "\"name\" is required and must be a string");
+        return;
+      }
+      if (workspaceNode != null && !workspaceNode.isNull() && !workspaceNode.isTextual()) {
+        HttpJson.error(ctx, 400, "bad_request", "\"workspace\" must be a string");
+        return;
+      }
+      Map<String, String> labels = new LinkedHashMap<>();
+      if (labelsNode != null && !labelsNode.isNull()) {
+        if (!labelsNode.isObject()) {
+          HttpJson.error(ctx, 400, "bad_request", "\"labels\" must be an object of strings");
+          return;
+        }
+        var fields = labelsNode.fields();
+        while (fields.hasNext()) {
+          var field = fields.next();
+          if (!field.getValue().isTextual()) {
+            HttpJson.error(
+                ctx, 400, "bad_request", "label '" + field.getKey() + "' must have a string value");
+            return;
+          }
+          labels.put(field.getKey(), field.getValue().textValue());
+        }
+      }
+      String name = nameNode.textValue();
+      String workspace =
+          workspaceNode == null || workspaceNode.isNull()
+              ? caller.workspace()
+              : workspaceNode.textValue();
+      if (!caller.canWrite(workspace)) {
+        HttpJson.error(
+            ctx,
+            403,
+            "forbidden",
+            "only an admin of workspace '" + workspace + "' may register clusters in it");
+        return;
+      }
+      ctx.vertx()
+          .executeBlocking(
+              () -> {
+                String token = registry.register(name, workspace, labels);
+                return Map.entry(token, registry.get(name).orElseThrow());
+              },
+              false)
+          .onComplete(
+              ar -> {
+                if (ar.succeeded()) {
+                  ClusterRegistration registration = ar.result().getValue();
+                  Map<String, Object> answer = describe(registration);
+                  answer.put("token", ar.result().getKey());
+                  ctx.response().putHeader(HttpHeaders.LOCATION, PATH + "/" + name);
+                  HttpJson.send(ctx, 201, answer);
+                } else {
+                  writeFailure(ctx, ar.cause());
+                }
+              });
+    }
+
+    void list(RoutingContext ctx) {
+      Caller caller = ctx.get(CALLER);
+      if (!caller.canRead(caller.workspace())) {
+        HttpJson.error(ctx, 403, "forbidden", "a reader or admin token is needed");
+        return;
+      }
+      List<Map<String, Object>> clusters = new ArrayList<>();
+      for (ClusterRegistration registration : registry.list(caller.workspace())) {
+        clusters.add(describe(registration));
+      }
+      HttpJson.send(ctx, 200, Map.of("clusters", clusters));
+    }
+
+    void show(RoutingContext ctx) {
+      Caller caller = ctx.get(CALLER);
+      Optional<ClusterRegistration> registration = visible(caller, ctx.pathParam("name"));
+      if (registration.isEmpty()) {
+        notFound(ctx);
+        return;
+      }
+      HttpJson.send(ctx, 200, describe(registration.get()));
+    }
+
+    void delete(RoutingContext ctx) {
+      Caller caller = ctx.get(CALLER);
+      String name = ctx.pathParam("name");
+      Optional<ClusterRegistration> registration = visible(caller, name);
+      if (registration.isEmpty()) {
+        notFound(ctx);
+        return;
+      }
+      if (!caller.canWrite(registration.get().workspace())) {
+        HttpJson.error(
+            ctx, 403, "forbidden", "only an admin of the workspace may delete its clusters");
+        return;
+      }
+      ctx.vertx()
+          .executeBlocking(() -> registry.revoke(name), false)
+          .onComplete(
+              ar -> {
+                if (ar.failed()) {
+                  writeFailure(ctx, ar.cause());
+                } else if (!ar.result()) {
+                  notFound(ctx);
+                } else {
+                  activity.forget(name);
+                  HttpJson.noContent(ctx);
+                }
+              });
+    }
+
+    private Optional<ClusterRegistration> visible(Caller caller, String name) {
+      return registry.get(name).filter(r -> caller.canRead(r.workspace()));
+    }
+
+    private static void notFound(RoutingContext ctx) {
+      HttpJson.error(
+          ctx, 404, "not_found", "no cluster named '" + ctx.pathParam("name") + "' in your workspace");
+    }
+
+    private static void writeFailure(RoutingContext ctx, Throwable e) {
+      if (e instanceof ClusterExistsException) {
+        HttpJson.error(ctx, 409, "conflict", e.getMessage());
+      } else if (e instanceof IllegalArgumentException) {
+        HttpJson.error(ctx, 400, "bad_request", e.getMessage());
+      } else if (e instanceof KafkaUnavailableException) {
+        ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "5");
+        HttpJson.error(ctx, 503, "kafka_unavailable", e.getMessage());
+      } else {
+        log.error("cluster change failed", e);
+        HttpJson.error(ctx, 500, "internal_error", "the server failed unexpectedly; retry later");
+      }
+    }
+
+    private Map<String, Object> describe(ClusterRegistration registration) {
+      ClusterActivity.Snapshot seen = activity.snapshot(registration.name());
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("name", registration.name());
+      out.put("workspace", registration.workspace());
+      out.put("labels", registration.labels() == null ? Map.of() : registration.labels());
+      out.put("createdAt", registration.createdAt());
+      out.put("installState", activity.installState(registration.name()).name());
+      out.put("lastEventTime", seen.lastEventTime());
+      out.put("eventsReceived", seen.eventsReceived());
+      out.put("eventsRejected", seen.eventsRejected());
+      return out;
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package dev.vigil.ingest;
+
+import dev.vigil.schemas.Fingerprints;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/**
+ * Secret tokens. A token is 32 random bytes from {@link SecureRandom}, base64url without padding,
+ * behind a prefix that tells its kind ({@code vgc_} cluster ingest token, {@code vga_} API token) so
+ * that a leaked token is recognisable by secret scanners. Only {@link Fingerprints#tokenHash} of a
+ * token is ever stored.
+ */
+public final class Tokens {
+  public static final String CLUSTER_PREFIX = "vgc_";
+  public static final String API_PREFIX = "vga_";
+
+  /** Hex characters of the token hash that form a token's public id. */
+  public static final int ID_HEX_CHARS = 12;
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private Tokens() {}
+
+  /** A new API token (reader or admin of a workspace), to be shown once. */
+  public static String newApiToken() {
+    return API_PREFIX + random();
+  }
+
+  /** A new cluster ingest token, to be shown once. */
+  public static String newClusterToken() {
+    return CLUSTER_PREFIX + random();
+  }
+
+  /** The public id of a token: the first {@value #ID_HEX_CHARS} hex characters of its hash. */
+  public static String tokenId(String token) {
+    return Fingerprints.tokenHash(token).substring(0, ID_HEX_CHARS);
+  }
+
+  private static String random() {
+    byte[] bytes = new byte[32];
+    RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+}

@@ -1,0 +1,70 @@
+package dev.vigil.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+class ClusterActivityTest {
+
+  private static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
+
+  @Test
+  void pendingUntilTheFirstAcceptedEventThenHealthyThenUnhealthyWhenSilent() {
+    Clock[] now = {Clock.fixed(T0, ZoneOffset.UTC)};
+    ClusterActivity activity = new ClusterActivity(Duration.ofMinutes(15), new DelegatingClock(now));
+
+    assertThat(activity.installState("prod")).isEqualTo(InstallState.Pending);
+    activity.record("prod", 0, 2, T0.toEpochMilli());
+    assertThat(activity.installState("prod")).isEqualTo(InstallState.Pending);
+
+    activity.record("prod", 3, 1, T0.toEpochMilli());
+    assertThat(activity.installState("prod")).isEqualTo(InstallState.Healthy);
+    assertThat(activity.snapshot("prod"))
+        .isEqualTo(new ClusterActivity.Snapshot(T0, 3, 3));
+
+    now[0] = Clock.fixed(T0.plus(Duration.ofMinutes(15)), ZoneOffset.UTC);
+    assertThat(activity.installState("prod")).isEqualTo(InstallState.Healthy);
+    now[0] = Clock.fixed(T0.plus(Duration.ofMinutes(16)), ZoneOffset.UTC);
+    assertThat(activity.installState("prod")).isEqualTo(InstallState.Unhealthy);
+
+    activity.forget("prod");
+    assertThat(activity.installState("prod")).isEqualTo(InstallState.Pending);
+  }
+
+  @Test
+  void lastEventTimeNeverGoesBackwards() {
+    ClusterActivity activity = new ClusterActivity();
+    activity.record("c", 1, 0, 2_000);
+    activity.record("c", 1, 0, 1_000);
+
+    assertThat(activity.snapshot("c").lastEventTime()).isEqualTo(Instant.ofEpochMilli(2_000));
+    assertThat(activity.snapshot("c").eventsReceived()).isEqualTo(2);
+  }
+
+  private static final class DelegatingClock extends Clock {
+    private final Clock[] current;
+
+    DelegatingClock(Clock[] current) {
+      this.current = current;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return current[0].instant();
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package dev.vigil.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class KafkaDownIT {
+  private static final String EVENT =
+      "{\"kind\":\"Event\",\"auditID\":\"down-1\",\"stage\":\"ResponseComplete\",\"verb\":\"get\","
+          + "\"user\":{\"username\":\"alice\"},\"stageTimestamp\":\"2024-05-01T10:00:00Z\"}";
+
+  private GatewayFixture f;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (f != null) {
+      f.close();
+    }
+  }
+
+  @Test
+  void pushAnswers503WithRetryAfterWhenTheBrokerIsGone() throws Exception {
+    f = new GatewayFixture(IngestLimits.defaults());
+    String token = f.registerCluster("lonely");
+    assertThat(f.push(token, EVENT).statusCode()).isEqualTo(200);
+
+    f.kafka.close();
+    // The request timeout of the fixture's client (30 s) fails the test if the gateway hangs.
+    HttpResponse<String> response = f.push(token, EVENT);
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+    assertThat(response.headers().firstValue("Retry-After")).hasValue("5");
+    assertThat(GatewayFixture.json(response).path("error").asText()).isEqualTo("kafka_unavailable");
+    assertThat(f.meters.counter("vigil.ingest.requests", "status", "503").count()).isEqualTo(1);
+  }
+}

@@ -65,6 +65,8 @@ final class UpCommand implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
+      // log4j's own shutdown hook is disabled so that the shutdown is logged to the end.
+      org.apache.logging.log4j.LogManager.shutdown();
       stopped.countDown();
     }, "vigil-shutdown"));
     var out = spec.commandLine().getOut();

@@ -113,7 +113,7 @@ final class AlertDedupProcessor implements Processor<String, Finding, String, Al
 
   private void publish(Alert alert, boolean isNew, long receivedMs, long now) {
     context.forward(new Record<>(alert.id(), alert, now));
-    metrics.published(isNew, receivedMs, now);
+    metrics.published(alert.alertType(), isNew, receivedMs, now);
   }
 
   private static boolean isUsable(String fingerprint, Finding f) {

@@ -11,17 +11,16 @@ final class AlertsMetrics {
   static final String PUBLISHED = "vigil.alerts.published";
   static final String LATENCY = "vigil.alert.latency";
   static final String INVALID_FINDINGS = "vigil.alerts.findings.invalid";
-  static final String TYPE_NEW = "new";
-  static final String TYPE_UPDATED = "updated";
+  /** Tag {@code change}: a new alert, or an update of one already published. */
+  static final String CHANGE_NEW = "new";
+  static final String CHANGE_UPDATED = "updated";
 
-  private final Counter publishedNew;
-  private final Counter publishedUpdated;
+  private final MeterRegistry registry;
   private final Counter invalidFindings;
   private final Timer latency;
 
   AlertsMetrics(MeterRegistry registry) {
-    this.publishedNew = published(registry, TYPE_NEW);
-    this.publishedUpdated = published(registry, TYPE_UPDATED);
+    this.registry = registry;
     this.invalidFindings =
         Counter.builder(INVALID_FINDINGS)
             .description("Findings dropped because they lack a fingerprint, workspace, cluster or type")
@@ -44,15 +43,17 @@ final class AlertsMetrics {
             .register(registry);
   }
 
-  private static Counter published(MeterRegistry registry, String type) {
+  /** Counts per alert type (a bounded set: the catalogue's types) and per kind of change. */
+  private Counter published(String alertType, boolean isNew) {
     return Counter.builder(PUBLISHED)
         .description("Alert records published to vigil.alerts.v1")
-        .tag("type", type)
+        .tag("type", alertType)
+        .tag("change", isNew ? CHANGE_NEW : CHANGE_UPDATED)
         .register(registry);
   }
 
-  void published(boolean isNew, long receivedMs, long nowMs) {
-    (isNew ? publishedNew : publishedUpdated).increment();
+  void published(String alertType, boolean isNew, long receivedMs, long nowMs) {
+    published(alertType, isNew).increment();
     // receivedMs 0 means the finding did not carry the gateway receipt time: no honest sample exists.
     if (receivedMs > 0) {
       latency.record(Math.max(0, nowMs - receivedMs), TimeUnit.MILLISECONDS);

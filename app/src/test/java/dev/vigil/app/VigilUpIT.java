@@ -4,10 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.ingest.TlsMaterial;
 import dev.vigil.schemas.Json;
 import dev.vigil.schemas.testing.Corpus;
 import dev.vigil.schemas.testing.SchemaAssertions;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,6 +51,29 @@ class VigilUpIT {
     return false;
   }
 
+  /** Health, readiness, metrics and the JSON error of an unknown endpoint, over the real HTTPS port. */
+  private static void assertServiceEndpoints(VigilServer server) throws Exception {
+    HttpClient http = HttpClient.newBuilder()
+        .sslContext(TlsMaterial.clientContextTrusting(server.caCertificate())).build();
+    HttpResponse<String> health = http.send(get(server, "/healthz"), HttpResponse.BodyHandlers.ofString());
+    assertThat(health.statusCode()).isEqualTo(200);
+    assertThat(health.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+    assertThat(http.send(get(server, "/readyz"), HttpResponse.BodyHandlers.ofString()).statusCode())
+        .isEqualTo(200);
+    String metrics = http.send(get(server, "/metrics"), HttpResponse.BodyHandlers.ofString()).body();
+    assertThat(metrics).contains("vigil_ingest_events_total{result=\"accepted\"}",
+        "vigil_detection_events_total", "vigil_findings_total{type=\"K8S_TestAlert\"}",
+        "vigil_alert_latency_seconds_bucket");
+    assertThat(metrics).containsPattern("vigil_alerts_published_total\\{[^}]*type=\"K8S_TestAlert\"");
+    HttpResponse<String> missing = http.send(get(server, "/v1/nothing"), HttpResponse.BodyHandlers.ofString());
+    assertThat(missing.statusCode()).isEqualTo(404);
+    assertThat(Json.mapper().readTree(missing.body()).path("error").asText()).isEqualTo("not_found");
+  }
+
+  private static HttpRequest get(VigilServer server, String path) {
+    return HttpRequest.newBuilder(URI.create(server.url() + path)).GET().build();
+  }
+
   @Test
   void testAlertEndToEndAndEverythingSurvivesARestart() throws Exception {
     Path token = dir.resolve("demo.token");
@@ -77,6 +105,7 @@ class VigilUpIT {
       assertThat(send.out()).contains("accepted 1, rejected 0");
       await().atMost(Duration.ofSeconds(30)).until(() -> hasType(alerts(), "K8S_PrivilegedContainer"));
       assertThat(vigil("cluster", "list", "--data-dir", dir.toString()).out()).contains("Healthy");
+      assertServiceEndpoints(server);
     }
 
     try (VigilServer restarted = VigilServer.start(VigilConfig.forTests(dir))) {

@@ -6,6 +6,8 @@ import dev.vigil.ingest.KafkaUnavailableException;
 import dev.vigil.schemas.Caller;
 import dev.vigil.schemas.CallerResolver;
 import dev.vigil.schemas.ClusterRegistration;
+import dev.vigil.schemas.Json;
+import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
@@ -48,12 +50,18 @@ final class SimulateRoute {
     }
     Caller asCluster = new Caller(Caller.CLUSTER, cluster.get().workspace(), cluster.get().name());
     byte[] event = TestAlertEvent.create("vigil-simulate:" + caller.get().name(), Instant.now());
-    gateway.accept(event, false, asCluster, System.currentTimeMillis()).whenComplete((result, failure) -> {
-      if (failure == null) {
-        ApiRouter.json(ctx, 202, "{\"accepted\":" + result.accepted() + ",\"cluster\":\"" + name
-            + "\",\"namespace\":\"" + TestAlertEvent.NAMESPACE + "\"}");
-      } else if (failure.getCause() instanceof KafkaUnavailableException
-          || failure instanceof KafkaUnavailableException) {
+    // Back on the request's Vert.x context before answering.
+    Future.fromCompletionStage(gateway.accept(event, false, asCluster, System.currentTimeMillis()),
+        ctx.vertx().getOrCreateContext()).onComplete(ar -> {
+      Throwable failure = ar.cause();
+      if (ar.succeeded()) {
+        ApiRouter.json(ctx, 202, Json.mapper().createObjectNode()
+            .put("accepted", ar.result().accepted())
+            .put("cluster", name)
+            .put("namespace", TestAlertEvent.NAMESPACE)
+            .toString());
+      } else if (failure instanceof KafkaUnavailableException
+          || failure.getCause() instanceof KafkaUnavailableException) {
         ctx.response().putHeader("Retry-After", "5");
         ApiRouter.error(ctx, 503, "kafka_unavailable", "Kafka did not acknowledge the event; retry shortly");
       } else {

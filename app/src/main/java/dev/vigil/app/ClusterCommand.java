@@ -73,19 +73,26 @@ final class ClusterCommand implements Runnable {
         out.println("  (also written to " + tokenOut + ")");
       }
       out.println();
-      out.println("Send audit events with the agent on each control-plane node:");
-      out.println("  vigil agent --server " + api.baseUrl() + " --token-file /etc/vigil/token "
-          + "--path /var/log/kube-apiserver/audit.log");
+      out.println("Send audit events with the agent on each control-plane node (the token above in /etc/vigil/token"
+          + (api.caFile() == null ? "" : ", the CA certificate " + api.caFile() + " in /etc/vigil/ca.crt") + "):");
+      out.println("  " + agentCommand(api));
+      out.println("  (deploy/agent-daemonset.yaml runs it on every control-plane node)");
       out.println();
       out.println("Or with kube-apiserver's audit webhook: save this as /etc/kubernetes/vigil-webhook.kubeconfig");
       out.println(WebhookKubeconfig.render(name, api.baseUrl() + "/v1/audit", token, api.caFile()));
       out.println("and start kube-apiserver with:");
-      out.println("  --audit-webhook-config-file=/etc/kubernetes/vigil-webhook.kubeconfig");
-      out.println("  --audit-webhook-mode=batch --audit-webhook-batch-max-size=400 --audit-webhook-batch-max-wait=5s");
-      out.println("  --audit-policy-file=/etc/kubernetes/audit-policy.yaml");
+      for (String flag : WebhookKubeconfig.RECOMMENDED_FLAGS) {
+        out.println("  " + flag);
+      }
       out.flush();
       return 0;
     }
+  }
+
+  static String agentCommand(ApiClient api) {
+    return "vigil agent --server " + api.baseUrl() + " --token-file /etc/vigil/token"
+        + (api.caFile() == null ? "" : " --ca-file /etc/vigil/ca.crt")
+        + " --path /var/log/kube-apiserver/audit.log";
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List the clusters of your workspace.")
@@ -97,12 +104,12 @@ final class ClusterCommand implements Runnable {
     public Integer call() {
       JsonNode clusters = client.client().get("/v1/clusters").orThrow("listing clusters").body().path("clusters");
       PrintWriter out = spec.commandLine().getOut();
-      out.printf("%-24s %-14s %-10s %-28s %10s %9s%n", "NAME", "WORKSPACE", "STATE", "LAST EVENT", "EVENTS",
-          "REJECTED");
+      out.printf("%-24s %-14s %-10s %-28s %10s %9s %9s%n", "NAME", "WORKSPACE", "STATE", "LAST EVENT", "EVENTS",
+          "REJECTED", "PER MIN");
       for (JsonNode c : clusters) {
-        out.printf("%-24s %-14s %-10s %-28s %10d %9d%n", c.path("name").asText(), c.path("workspace").asText(),
+        out.printf("%-24s %-14s %-10s %-28s %10d %9d %9d%n", c.path("name").asText(), c.path("workspace").asText(),
             c.path("installState").asText(), c.path("lastEventTime").asText("-"),
-            c.path("eventsReceived").asLong(), c.path("eventsRejected").asLong());
+            c.path("eventsReceived").asLong(), c.path("eventsRejected").asLong(), c.path("eventsPerMinute").asLong());
       }
       out.flush();
       return 0;
@@ -117,12 +124,36 @@ final class ClusterCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "NAME")
     String name;
 
+    @Option(names = "--json", description = "print the API's JSON")
+    boolean json;
+
     @Override
     public Integer call() throws IOException {
       JsonNode cluster = client.client().get("/v1/clusters/" + encode(name)).orThrow("showing cluster " + name).body();
-      spec.commandLine().getOut().println(
-          dev.vigil.schemas.Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(cluster));
+      PrintWriter out = spec.commandLine().getOut();
+      if (json) {
+        out.println(dev.vigil.schemas.Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(cluster));
+      } else {
+        out.printf("Name:              %s%n", cluster.path("name").asText());
+        out.printf("Workspace:         %s%n", cluster.path("workspace").asText());
+        out.printf("Labels:            %s%n", labels(cluster.path("labels")));
+        out.printf("Registered:        %s%n", cluster.path("createdAt").asText("-"));
+        out.printf("Install state:     %s%n", cluster.path("installState").asText());
+        out.printf("Last event:        %s%n", cluster.path("lastEventTime").asText("-"));
+        out.printf("Events received:   %d%n", cluster.path("eventsReceived").asLong());
+        out.printf("Events rejected:   %d%n", cluster.path("eventsRejected").asLong());
+        out.printf("Events per minute: %d%n", cluster.path("eventsPerMinute").asLong());
+        out.printf("Unhealthy after:   %d s of silence%n", cluster.path("unhealthyAfterSeconds").asLong());
+      }
+      out.flush();
       return 0;
+    }
+
+    private static String labels(JsonNode labels) {
+      StringBuilder text = new StringBuilder();
+      labels.fields().forEachRemaining(e -> text.append(text.length() == 0 ? "" : ",")
+          .append(e.getKey()).append('=').append(e.getValue().asText()));
+      return text.length() == 0 ? "-" : text.toString();
     }
   }
 

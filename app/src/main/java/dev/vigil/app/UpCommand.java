@@ -57,10 +57,14 @@ final class UpCommand implements Callable<Integer> {
       description = "findings of one fingerprint within this ISO-8601 duration update one alert (env VIGIL_ALERT_WINDOW, default ${DEFAULT-VALUE})")
   Duration alertWindow;
 
+  @Option(names = "--unhealthy-after", defaultValue = "${env:VIGIL_UNHEALTHY_AFTER:-PT15M}",
+      description = "a cluster silent this long (ISO-8601 duration) is Unhealthy (env VIGIL_UNHEALTHY_AFTER, default ${DEFAULT-VALUE})")
+  Duration unhealthyAfter;
+
   @Override
   public Integer call() throws Exception {
     VigilConfig config = new VigilConfig(dataDir, bind, port, kafkaBootstrap, tlsCert, tlsKey, hostnames,
-        bodyLimit, streamThreads, alertWindow);
+        bodyLimit, streamThreads, alertWindow, unhealthyAfter);
     VigilServer server = VigilServer.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       UpCommand.class,
       ClusterCommand.class,
       SendCommand.class,
+      AgentCommand.class,
       SimulateCommand.class,
       AlertsCommand.class
     })

@@ -18,6 +18,7 @@ import java.util.List;
  * @param bodyLimitBytes largest request body, before and after gzip decoding
  * @param streamThreads Kafka Streams threads per application
  * @param alertDedupWindow findings with one fingerprint within this window update one alert
+ * @param unhealthyAfter silence after which a cluster that sent events is reported Unhealthy
  */
 record VigilConfig(
     Path dataDir,
@@ -29,7 +30,8 @@ record VigilConfig(
     List<String> hostnames,
     long bodyLimitBytes,
     int streamThreads,
-    Duration alertDedupWindow) {
+    Duration alertDedupWindow,
+    Duration unhealthyAfter) {
 
   static final int DEFAULT_PORT = 8443;
   static final long DEFAULT_BODY_LIMIT = 12L * 1024 * 1024;
@@ -50,12 +52,15 @@ record VigilConfig(
     if (kafkaBootstrap != null && kafkaBootstrap.isBlank()) {
       kafkaBootstrap = null;
     }
+    if (unhealthyAfter == null || unhealthyAfter.isNegative() || unhealthyAfter.isZero()) {
+      throw new StartupException("--unhealthy-after must be a positive ISO-8601 duration, e.g. PT15M");
+    }
     hostnames = List.copyOf(hostnames);
   }
 
   static VigilConfig forTests(Path dataDir) {
     return new VigilConfig(dataDir, "127.0.0.1", 0, null, null, null, List.of(), DEFAULT_BODY_LIMIT, 1,
-        Duration.ofHours(1));
+        Duration.ofHours(1), Duration.ofMinutes(15));
   }
 
   boolean embeddedKafka() {

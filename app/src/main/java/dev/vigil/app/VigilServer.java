@@ -125,7 +125,7 @@ final class VigilServer implements AutoCloseable {
         ? TlsMaterial.fromFiles(config.tlsCert(), config.tlsKey())
         : TlsMaterial.loadOrCreate(dataDir.tlsDir(), config.hostnames());
 
-    ClusterActivity activity = new ClusterActivity();
+    ClusterActivity activity = new ClusterActivity(config.unhealthyAfter(), java.time.Clock.systemUTC());
     IngestLimits limits = IngestLimits.defaults().withMaxBodyBytes(config.bodyLimitBytes());
     gateway = new IngestGateway(kafkaClientConfig(), limits, metrics);
 

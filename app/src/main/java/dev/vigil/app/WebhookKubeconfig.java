@@ -7,6 +7,20 @@ import java.util.Base64;
 
 /** The kubeconfig file kube-apiserver's {@code --audit-webhook-config-file} reads. */
 final class WebhookKubeconfig {
+  /**
+   * kube-apiserver flags for the webhook: batches of up to 400 events or 5 s, a buffer that absorbs a
+   * minute of a busy cluster while Vigil is unreachable, and retries starting at 10 s.
+   */
+  static final java.util.List<String> RECOMMENDED_FLAGS = java.util.List.of(
+      "--audit-policy-file=/etc/kubernetes/audit-policy.yaml",
+      "--audit-webhook-config-file=/etc/kubernetes/vigil-webhook.kubeconfig",
+      "--audit-webhook-version=audit.k8s.io/v1",
+      "--audit-webhook-mode=batch",
+      "--audit-webhook-batch-max-size=400",
+      "--audit-webhook-batch-max-wait=5s",
+      "--audit-webhook-batch-buffer-size=10000",
+      "--audit-webhook-initial-backoff=10s");
+
   private WebhookKubeconfig() {}
 
   static String render(String cluster, String url, String token, Path caFile) {

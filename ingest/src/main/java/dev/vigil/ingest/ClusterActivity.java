@@ -3,30 +3,74 @@ package dev.vigil.ingest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * What this gateway instance has seen of each cluster since it started: when events last arrived and
- * how many were accepted or rejected. It is in memory and per instance; behind a load balancer each
- * instance reports what reached it.
+ * What this gateway instance has seen of each cluster since it started: when events last arrived, how
+ * many were accepted or rejected, and how many arrived in the last minute. It is in memory and per
+ * instance; behind a load balancer each instance reports what reached it (see the README).
  */
 public final class ClusterActivity {
 
   /** Default silence after which a cluster that sent events before is {@link InstallState#Unhealthy}. */
   public static final Duration DEFAULT_UNHEALTHY_AFTER = Duration.ofMinutes(15);
 
+  /** The rate window is cut into buckets of this many milliseconds. */
+  static final long BUCKET_MS = 10_000;
+
+  private static final int BUCKETS = 6;
+
   /**
    * Activity of one cluster.
    *
    * @param lastEventTime when an accepted event last arrived, or null when none has
+   * @param eventsReceived accepted events since this instance started
+   * @param eventsRejected events rejected to the dead-letter topic since this instance started
+   * @param eventsPerMinute accepted events in the last minute (counted in 10-second buckets)
    */
-  public record Snapshot(Instant lastEventTime, long eventsReceived, long eventsRejected) {
-    static final Snapshot NONE = new Snapshot(null, 0, 0);
+  public record Snapshot(
+      Instant lastEventTime, long eventsReceived, long eventsRejected, long eventsPerMinute) {
+    static final Snapshot NONE = new Snapshot(null, 0, 0, 0);
   }
 
-  private final ConcurrentMap<String, Snapshot> byCluster = new ConcurrentHashMap<>();
+  /** Counters of one cluster; the rate is a ring of per-bucket counts. */
+  private static final class Counts {
+    private long lastEventMs = -1;
+    private long received;
+    private long rejected;
+    private final long[] bucketStart = new long[BUCKETS];
+    private final long[] bucketCount = new long[BUCKETS];
+
+    synchronized void add(int accepted, int rejectedNow, long receivedMs) {
+      received += accepted;
+      rejected += rejectedNow;
+      if (accepted > 0) {
+        lastEventMs = Math.max(lastEventMs, receivedMs);
+        long start = receivedMs - Math.floorMod(receivedMs, BUCKET_MS);
+        int slot = (int) Math.floorMod(start / BUCKET_MS, (long) BUCKETS);
+        if (bucketStart[slot] != start) {
+          bucketStart[slot] = start;
+          bucketCount[slot] = 0;
+        }
+        bucketCount[slot] += accepted;
+      }
+    }
+
+    synchronized Snapshot snapshot(long nowMs) {
+      long perMinute = 0;
+      for (int i = 0; i < BUCKETS; i++) {
+        // Whole buckets of the last minute, the current partial one included.
+        if (bucketStart[i] > nowMs - BUCKETS * BUCKET_MS && bucketStart[i] <= nowMs) {
+          perMinute += bucketCount[i];
+        }
+      }
+      return new Snapshot(
+          lastEventMs < 0 ? null : Instant.ofEpochMilli(lastEventMs), received, rejected, perMinute);
+    }
+  }
+
+  private final ConcurrentMap<String, Counts> byCluster = new ConcurrentHashMap<>();
   private final Duration unhealthyAfter;
   private final Clock clock;
 
@@ -34,32 +78,39 @@ public final class ClusterActivity {
     this(DEFAULT_UNHEALTHY_AFTER, Clock.systemUTC());
   }
 
+  /**
+   * @param unhealthyAfter silence after which a cluster that sent events is {@link
+   *     InstallState#Unhealthy}
+   */
   public ClusterActivity(Duration unhealthyAfter, Clock clock) {
-    if (unhealthyAfter.isNegative() || unhealthyAfter.isZero()) {
-      throw new IllegalArgumentException("unhealthyAfter must be positive");
+    if (unhealthyAfter == null || unhealthyAfter.isNegative() || unhealthyAfter.isZero()) {
+      throw new IllegalArgumentException("the unhealthy threshold must be a positive duration");
     }
     this.unhealthyAfter = unhealthyAfter;
     this.clock = clock;
   }
 
+  public Duration unhealthyAfter() {
+    return unhealthyAfter;
+  }
+
   /** Records one answered request of {@code cluster}; {@code receivedMs} is when it arrived. */
   public void record(String cluster, int accepted, int rejected, long receivedMs) {
-    byCluster.merge(
-        cluster,
-        new Snapshot(accepted > 0 ? Instant.ofEpochMilli(receivedMs) : null, accepted, rejected),
-        (old, add) ->
-            new Snapshot(
-                latest(old.lastEventTime(), add.lastEventTime()),
-                old.eventsReceived() + add.eventsReceived(),
-                old.eventsRejected() + add.eventsRejected()));
+    byCluster.computeIfAbsent(cluster, c -> new Counts()).add(accepted, rejected, receivedMs);
   }
 
   public Snapshot snapshot(String cluster) {
-    return Optional.ofNullable(byCluster.get(cluster)).orElse(Snapshot.NONE);
+    Counts counts = byCluster.get(cluster);
+    return counts == null ? Snapshot.NONE : counts.snapshot(clock.millis());
   }
 
   public InstallState installState(String cluster) {
-    Instant last = snapshot(cluster).lastEventTime();
+    return installState(snapshot(cluster));
+  }
+
+  /** The state a snapshot of this instance's activity stands for, at the clock's current time. */
+  public InstallState installState(Snapshot snapshot) {
+    Instant last = snapshot.lastEventTime();
     if (last == null) {
       return InstallState.Pending;
     }
@@ -71,15 +122,5 @@ public final class ClusterActivity {
   /** Drops what is known of a cluster, when it is deleted. */
   public void forget(String cluster) {
     byCluster.remove(cluster);
-  }
-
-  private static Instant latest(Instant a, Instant b) {
-    if (a == null) {
-      return b;
-    }
-    if (b == null) {
-      return a;
-    }
-    return a.isAfter(b) ? a : b;
   }
 }

@@ -273,10 +273,12 @@ public final class ClusterRoutes {
       out.put("workspace", registration.workspace());
       out.put("labels", registration.labels() == null ? Map.of() : registration.labels());
       out.put("createdAt", registration.createdAt());
-      out.put("installState", activity.installState(registration.name()).name());
+      out.put("installState", activity.installState(seen).name());
       out.put("lastEventTime", seen.lastEventTime());
       out.put("eventsReceived", seen.eventsReceived());
       out.put("eventsRejected", seen.eventsRejected());
+      out.put("eventsPerMinute", seen.eventsPerMinute());
+      out.put("unhealthyAfterSeconds", activity.unhealthyAfter().toSeconds());
       return out;
     }
   }

@@ -24,7 +24,7 @@ class ClusterActivityTest {
     activity.record("prod", 3, 1, T0.toEpochMilli());
     assertThat(activity.installState("prod")).isEqualTo(InstallState.Healthy);
     assertThat(activity.snapshot("prod"))
-        .isEqualTo(new ClusterActivity.Snapshot(T0, 3, 3));
+        .isEqualTo(new ClusterActivity.Snapshot(T0, 3, 3, 3));
 
     now[0] = Clock.fixed(T0.plus(Duration.ofMinutes(15)), ZoneOffset.UTC);
     assertThat(activity.installState("prod")).isEqualTo(InstallState.Healthy);
@@ -43,6 +43,26 @@ class ClusterActivityTest {
 
     assertThat(activity.snapshot("c").lastEventTime()).isEqualTo(Instant.ofEpochMilli(2_000));
     assertThat(activity.snapshot("c").eventsReceived()).isEqualTo(2);
+  }
+
+  @Test
+  void eventsPerMinuteCountsOnlyTheLastMinute() {
+    Clock[] now = {Clock.fixed(T0, ZoneOffset.UTC)};
+    ClusterActivity activity = new ClusterActivity(Duration.ofMinutes(15), new DelegatingClock(now));
+    activity.record("c", 5, 0, T0.toEpochMilli());
+    activity.record("c", 7, 1, T0.plusSeconds(30).toEpochMilli());
+
+    now[0] = Clock.fixed(T0.plusSeconds(40), ZoneOffset.UTC);
+    assertThat(activity.snapshot("c").eventsPerMinute()).isEqualTo(12);
+
+    now[0] = Clock.fixed(T0.plusSeconds(75), ZoneOffset.UTC);
+    assertThat(activity.snapshot("c").eventsPerMinute()).isEqualTo(7);
+
+    activity.record("c", 2, 0, T0.plusSeconds(125).toEpochMilli());
+    now[0] = Clock.fixed(T0.plusSeconds(125), ZoneOffset.UTC);
+    assertThat(activity.snapshot("c").eventsPerMinute()).isEqualTo(2);
+    assertThat(activity.snapshot("c").eventsReceived()).isEqualTo(14);
+    assertThat(activity.snapshot("c").eventsRejected()).isEqualTo(1);
   }
 
   private static final class DelegatingClock extends Clock {

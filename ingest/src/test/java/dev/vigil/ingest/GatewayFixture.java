@@ -46,18 +46,26 @@ final class GatewayFixture implements AutoCloseable {
   final Path tlsDir;
   final ClusterRegistry registry;
   final IngestGateway gateway;
-  final ClusterActivity activity = new ClusterActivity();
+  final ClusterActivity activity;
   final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   final IngestLimits limits;
   final Vertx vertx;
-  final HttpServer server;
+  private final Router router;
+  private final TlsMaterial tls;
+  HttpServer server;
+  private int port;
   final HttpClient http;
   final String adminToken = Tokens.newApiToken();
   final String readerToken = Tokens.newApiToken();
   final String otherAdminToken = Tokens.newApiToken();
 
   GatewayFixture(IngestLimits limits) throws Exception {
+    this(limits, ClusterActivity.DEFAULT_UNHEALTHY_AFTER);
+  }
+
+  GatewayFixture(IngestLimits limits, Duration unhealthyAfter) throws Exception {
     this.limits = limits;
+    this.activity = new ClusterActivity(unhealthyAfter, java.time.Clock.systemUTC());
     this.kafka = EmbeddedKafka.startTemporary();
     Map<String, Object> clientConfig = Map.of("bootstrap.servers", kafka.bootstrapServers());
     this.registry = new ClusterRegistry(clientConfig);
@@ -68,19 +76,13 @@ final class GatewayFixture implements AutoCloseable {
     registry.ensureApiToken(otherAdminToken, "other", ApiToken.ROLE_ADMIN, "admin elsewhere");
     this.gateway = new IngestGateway(clientConfig, limits, meters);
     this.tlsDir = Files.createTempDirectory("vigil-tls");
-    TlsMaterial tls = TlsMaterial.loadOrCreate(tlsDir, List.of());
+    this.tls = TlsMaterial.loadOrCreate(tlsDir, List.of());
     this.vertx = Vertx.vertx();
-    Router router = Router.router(vertx);
+    this.router = Router.router(vertx);
     IngestRoutes.mount(router, registry, gateway, limits, activity);
     ClusterRoutes.mount(router, registry, registry, activity);
-    this.server =
-        vertx
-            .createHttpServer(tls.applyTo(new HttpServerOptions().setHost("localhost").setPort(0)))
-            .requestHandler(router)
-            .listen()
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get(30, TimeUnit.SECONDS);
+    this.server = listen(0);
+    this.port = server.actualPort();
     this.http =
         HttpClient.newBuilder()
             .sslContext(TlsMaterial.clientContextTrusting(tlsDir.resolve(TlsMaterial.CA_FILE)))
@@ -88,8 +90,32 @@ final class GatewayFixture implements AutoCloseable {
             .build();
   }
 
+  private HttpServer listen(int port) throws Exception {
+    return vertx
+        .createHttpServer(tls.applyTo(new HttpServerOptions().setHost("localhost").setPort(port)))
+        .requestHandler(router)
+        .listen()
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
+  }
+
+  /** Stops the HTTPS listener: clients get connection refused until {@link #startServer}. */
+  void stopServer() throws Exception {
+    server.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  /** Listens again on the port the server had. */
+  void startServer() throws Exception {
+    server = listen(port);
+  }
+
+  Path caFile() {
+    return tlsDir.resolve(TlsMaterial.CA_FILE);
+  }
+
   URI uri(String path) {
-    return URI.create("https://localhost:" + server.actualPort() + path);
+    return URI.create("https://localhost:" + port + path);
   }
 
   HttpRequest.Builder request(String path, String token) {
@@ -171,7 +197,7 @@ final class GatewayFixture implements AutoCloseable {
   String rawExchange(String request) throws Exception {
     SSLContext context = TlsMaterial.clientContextTrusting(tlsDir.resolve(TlsMaterial.CA_FILE));
     try (SSLSocket socket =
-        (SSLSocket) context.getSocketFactory().createSocket("localhost", server.actualPort())) {
+        (SSLSocket) context.getSocketFactory().createSocket("localhost", port)) {
       socket.setSoTimeout(15_000);
       socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
       socket.getOutputStream().flush();

@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
       ClusterCommand.class,
       SendCommand.class,
       SimulateCommand.class,
-      AlertsCommand.class
+      AlertsCommand.class,
+      TokenCommand.class
     })
 public final class Vigil implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

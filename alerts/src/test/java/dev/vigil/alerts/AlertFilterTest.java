@@ -7,6 +7,7 @@ import dev.vigil.schemas.AlertStatus;
 import dev.vigil.schemas.Severity;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -65,9 +66,9 @@ class AlertFilterTest {
     var alert = TestAlerts.alert("ws-a", "c", Severity.Low, AlertStatus.Active, t);
     String entityName = alert.entities().get(alert.entities().size() - 1).name();
     String descriptionWord = alert.description().split(" ")[0];
-    assertThat(AlertFilter.fromQuery("ws-a", Map.of("q", List.of(entityName.toUpperCase(java.util.Locale.ROOT))))
+    assertThat(AlertFilter.fromQuery("ws-a", Map.of("q", List.of(entityName.toUpperCase(Locale.ROOT))))
         .matches(alert)).isTrue();
-    assertThat(AlertFilter.fromQuery("ws-a", Map.of("q", List.of(descriptionWord.toLowerCase(java.util.Locale.ROOT))))
+    assertThat(AlertFilter.fromQuery("ws-a", Map.of("q", List.of(descriptionWord.toLowerCase(Locale.ROOT))))
         .matches(alert)).isTrue();
     assertThat(AlertFilter.fromQuery("ws-a", Map.of("q", List.of("no-such-thing-anywhere"))).matches(alert))
         .isFalse();

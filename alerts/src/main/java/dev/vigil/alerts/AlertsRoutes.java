@@ -50,6 +50,11 @@ import org.slf4j.LoggerFactory;
  *       <td>{@code {"alerts":[...],"count":N,"nextCursor":"..."}} filtered by {@link AlertFilter}</td></tr>
  *   <tr><td>{@code GET /v1/alerts/{id}}</td><td>reader, admin</td>
  *       <td>the alert, or 404 when it does not exist or belongs to another workspace</td></tr>
+ *   <tr><td>{@code PATCH /v1/alerts/{id}}</td><td>admin</td>
+ *       <td>{@code {"status","comment"}} recorded in {@code vigil.alert-status.v1}; 200 with the updated
+ *       alert once the store shows it, else 202 with the change</td></tr>
+ *   <tr><td>{@code GET /v1/alerts/stream}</td><td>reader, admin</td>
+ *       <td>server-sent events of new and updated alerts; resumes after {@code Last-Event-ID}</td></tr>
  * </table>
  *
  * <p>Errors are {@link ApiError} JSON: 400 bad filter, 401 missing or unknown token (with {@code

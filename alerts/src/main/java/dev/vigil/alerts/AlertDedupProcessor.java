@@ -31,6 +31,10 @@ import org.slf4j.LoggerFactory;
  * {@code alerts-unpublished-v1} store and forwarded by a wall-clock punctuator, so a burst of identical
  * findings costs one record per flush interval. The marker lives in a changelogged store rather than
  * in memory so that, under exactly-once, a crash between commit and flush cannot lose an update.
+ *
+ * <p>A merge keeps the alert's status and history, so findings within the window of a dismissed or
+ * resolved alert count into it without reopening it; a finding after the window opens a new, Active
+ * alert. Every forwarded record carries the {@link AlertActivity} header.
  */
 final class AlertDedupProcessor implements Processor<String, Finding, String, Alert> {
   private static final Logger LOG = LoggerFactory.getLogger(AlertDedupProcessor.class);
@@ -112,7 +116,8 @@ final class AlertDedupProcessor implements Processor<String, Finding, String, Al
   }
 
   private void publish(Alert alert, boolean isNew, long receivedMs, long now) {
-    context.forward(new Record<>(alert.id(), alert, now));
+    AlertActivity activity = isNew ? AlertActivity.CREATE : AlertActivity.UPDATE;
+    context.forward(activity.tag(new Record<>(alert.id(), alert, now)));
     metrics.published(alert.alertType(), isNew, receivedMs, now);
   }
 
@@ -191,7 +196,8 @@ final class AlertDedupProcessor implements Processor<String, Finding, String, Al
         a.detectedTimeUtc(),
         a.count() + Math.max(1, f.count()),
         appendAuditIds(a.auditIds(), f.auditIds()),
-        a.extendedProperties());
+        a.extendedProperties(),
+        a.history());
   }
 
   /**

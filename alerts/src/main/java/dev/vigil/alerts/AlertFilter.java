@@ -2,6 +2,7 @@ package dev.vigil.alerts;
 
 import dev.vigil.schemas.Alert;
 import dev.vigil.schemas.AlertStatus;
+import dev.vigil.schemas.Entity;
 import dev.vigil.schemas.Severity;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -22,10 +23,13 @@ import java.util.stream.Collectors;
  * @param workspace the caller's workspace; always taken from the token, never from the query
  * @param cluster exact cluster name
  * @param type exact alert type id, e.g. {@code K8S_PrivilegedContainer}
- * @param severity exact severity (not "at least")
+ * @param severity exact severity
+ * @param minSeverity this severity or a more severe one
  * @param status exact status
  * @param since inclusive lower bound on {@code detectedTimeUtc}
  * @param until exclusive upper bound on {@code detectedTimeUtc}
+ * @param text case-insensitive substring of the display name, description, compromised entity or
+ *     an entity name
  * @param limit at most this many alerts, 1 to {@value #MAX_LIMIT}
  * @param cursor only alerts after this position in the newest-first order (from {@link
  *     #cursorAfter(Alert)} of the last alert of the previous page)
@@ -35,9 +39,11 @@ public record AlertFilter(
     String cluster,
     String type,
     Severity severity,
+    Severity minSeverity,
     AlertStatus status,
     Instant since,
     Instant until,
+    String text,
     int limit,
     Cursor cursor) {
 
@@ -46,7 +52,16 @@ public record AlertFilter(
 
   /** The query parameters {@link #fromQuery} understands. */
   public static final List<String> PARAMETERS =
-      List.of("cluster", "type", "severity", "status", "since", "until", "limit", "cursor");
+      List.of(
+          "cluster", "type", "severity", "minSeverity", "status", "since", "until", "q", "limit",
+          "cursor");
+
+  /** The parameters of the live stream: the filters, without paging. */
+  public static final List<String> STREAM_PARAMETERS =
+      List.of("cluster", "type", "severity", "minSeverity", "status", "since", "until", "q");
+
+  /** Longest accepted text search. */
+  public static final int MAX_TEXT = 200;
 
   /** A position in the newest-first order: (detectedTimeUtc, id), both descending. */
   public record Cursor(Instant detectedTimeUtc, String id) {
@@ -65,7 +80,8 @@ public record AlertFilter(
 
   /** Every alert of {@code workspace}, newest first, up to the default limit. */
   public static AlertFilter all(String workspace) {
-    return new AlertFilter(workspace, null, null, null, null, null, null, DEFAULT_LIMIT, null);
+    return new AlertFilter(
+        workspace, null, null, null, null, null, null, null, null, DEFAULT_LIMIT, null);
   }
 
   /**
@@ -75,11 +91,26 @@ public record AlertFilter(
    * @throws InvalidFilterException naming the parameter and the values it allows
    */
   public static AlertFilter fromQuery(String workspace, Map<String, List<String>> params) {
+    return fromQuery(workspace, params, PARAMETERS);
+  }
+
+  /**
+   * Parses the query of the live stream: the filters of {@link #fromQuery} without {@code limit} and
+   * {@code cursor}.
+   *
+   * @throws InvalidFilterException naming the parameter and the values it allows
+   */
+  public static AlertFilter fromStreamQuery(String workspace, Map<String, List<String>> params) {
+    return fromQuery(workspace, params, STREAM_PARAMETERS);
+  }
+
+  private static AlertFilter fromQuery(
+      String workspace, Map<String, List<String>> params, List<String> allowed) {
     for (Map.Entry<String, List<String>> e : params.entrySet()) {
-      if (!PARAMETERS.contains(e.getKey())) {
+      if (!allowed.contains(e.getKey())) {
         throw new InvalidFilterException(
             e.getKey(),
-            "unknown query parameter '" + e.getKey() + "'; allowed: " + String.join(", ", PARAMETERS));
+            "unknown query parameter '" + e.getKey() + "'; allowed: " + String.join(", ", allowed));
       }
       if (e.getValue().size() > 1) {
         throw new InvalidFilterException(
@@ -97,9 +128,11 @@ public record AlertFilter(
         single(params, "cluster"),
         single(params, "type"),
         enumValue(params, "severity", Severity.class),
+        enumValue(params, "minSeverity", Severity.class),
         enumValue(params, "status", AlertStatus.class),
         since,
         until,
+        text(params),
         limit(params),
         cursor(params));
   }
@@ -118,6 +151,12 @@ public record AlertFilter(
     if (severity != null && severity != alert.severity()) {
       return false;
     }
+    if (minSeverity != null && (alert.severity() == null || !alert.severity().atLeast(minSeverity))) {
+      return false;
+    }
+    if (text != null && !containsText(alert)) {
+      return false;
+    }
     if (status != null && status != alert.status()) {
       return false;
     }
@@ -129,6 +168,36 @@ public record AlertFilter(
       return false;
     }
     return until == null || detected.isBefore(until);
+  }
+
+  private boolean containsText(Alert alert) {
+    String needle = text.toLowerCase(Locale.ROOT);
+    if (contains(alert.displayName(), needle)
+        || contains(alert.description(), needle)
+        || contains(alert.compromisedEntity(), needle)) {
+      return true;
+    }
+    if (alert.entities() != null) {
+      for (Entity entity : alert.entities()) {
+        if (entity != null && contains(entity.name(), needle)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static boolean contains(String haystack, String lowerCaseNeedle) {
+    return haystack != null && haystack.toLowerCase(Locale.ROOT).contains(lowerCaseNeedle);
+  }
+
+  private static String text(Map<String, List<String>> params) {
+    String value = single(params, "q");
+    if (value != null && value.length() > MAX_TEXT) {
+      throw new InvalidFilterException(
+          "q", "parameter 'q' may be at most " + MAX_TEXT + " characters long");
+    }
+    return value;
   }
 
   /** The opaque cursor value that continues a listing after {@code alert}. */

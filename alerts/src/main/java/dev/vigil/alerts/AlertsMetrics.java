@@ -11,12 +11,15 @@ final class AlertsMetrics {
   static final String PUBLISHED = "vigil.alerts.published";
   static final String LATENCY = "vigil.alert.latency";
   static final String INVALID_FINDINGS = "vigil.alerts.findings.invalid";
+  static final String STATUS_CHANGES = "vigil.alerts.status.changes";
   /** Tag {@code change}: a new alert, or an update of one already published. */
   static final String CHANGE_NEW = "new";
   static final String CHANGE_UPDATED = "updated";
 
   private final MeterRegistry registry;
   private final Counter invalidFindings;
+  private final Counter statusApplied;
+  private final Counter statusDropped;
   private final Timer latency;
 
   AlertsMetrics(MeterRegistry registry) {
@@ -25,6 +28,8 @@ final class AlertsMetrics {
         Counter.builder(INVALID_FINDINGS)
             .description("Findings dropped because they lack a fingerprint, workspace, cluster or type")
             .register(registry);
+    this.statusApplied = statusChanges(registry, "applied");
+    this.statusDropped = statusChanges(registry, "dropped");
     this.latency =
         Timer.builder(LATENCY)
             .description("From gateway receipt of the matching event to publication of the alert")
@@ -50,6 +55,17 @@ final class AlertsMetrics {
         .tag("type", alertType)
         .tag("change", isNew ? CHANGE_NEW : CHANGE_UPDATED)
         .register(registry);
+  }
+
+  private static Counter statusChanges(MeterRegistry registry, String result) {
+    return Counter.builder(STATUS_CHANGES)
+        .description("Triage status changes applied to alerts, or dropped (unknown alert, bad record)")
+        .tag("result", result)
+        .register(registry);
+  }
+
+  void statusChange(boolean applied) {
+    (applied ? statusApplied : statusDropped).increment();
   }
 
   void published(String alertType, boolean isNew, long receivedMs, long nowMs) {

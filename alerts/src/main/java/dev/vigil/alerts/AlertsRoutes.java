@@ -1,12 +1,18 @@
 package dev.vigil.alerts;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.schemas.Alert;
+import dev.vigil.schemas.AlertHistoryEntry;
+import dev.vigil.schemas.AlertStatus;
+import dev.vigil.schemas.AlertStatusChange;
 import dev.vigil.schemas.ApiError;
 import dev.vigil.schemas.ApiToken;
 import dev.vigil.schemas.Caller;
 import dev.vigil.schemas.CallerResolver;
+import dev.vigil.schemas.Fingerprints;
 import dev.vigil.schemas.Json;
+import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -14,14 +20,23 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +50,11 @@ import org.slf4j.LoggerFactory;
  *       <td>{@code {"alerts":[...],"count":N,"nextCursor":"..."}} filtered by {@link AlertFilter}</td></tr>
  *   <tr><td>{@code GET /v1/alerts/{id}}</td><td>reader, admin</td>
  *       <td>the alert, or 404 when it does not exist or belongs to another workspace</td></tr>
+ *   <tr><td>{@code PATCH /v1/alerts/{id}}</td><td>admin</td>
+ *       <td>{@code {"status","comment"}} recorded in {@code vigil.alert-status.v1}; 200 with the updated
+ *       alert once the store shows it, else 202 with the change</td></tr>
+ *   <tr><td>{@code GET /v1/alerts/stream}</td><td>reader, admin</td>
+ *       <td>server-sent events of new and updated alerts; resumes after {@code Last-Event-ID}</td></tr>
  * </table>
  *
  * <p>Errors are {@link ApiError} JSON: 400 bad filter, 401 missing or unknown token (with {@code
@@ -46,6 +66,19 @@ public final class AlertsRoutes {
 
   public static final String LIST_PATH = "/v1/alerts";
   public static final String ONE_PATH = "/v1/alerts/:id";
+  public static final String STREAM_PATH = "/v1/alerts/stream";
+
+  /** Largest accepted {@code PATCH} body. */
+  static final long MAX_PATCH_BYTES = 16 * 1024;
+
+  /** Longest accepted triage comment. */
+  static final int MAX_COMMENT = 2000;
+
+  /** How long {@code PATCH} waits for the change to show in the store before answering 202. */
+  static final Duration APPLY_WAIT = Duration.ofSeconds(5);
+
+  /** Interval of SSE comment lines that keep idle connections (and proxies) open. */
+  static final long KEEPALIVE_MS = 15_000;
 
   /** Seconds a client should wait before retrying when the store is not queryable. */
   static final String RETRY_AFTER_SECONDS = "1";
@@ -55,10 +88,42 @@ public final class AlertsRoutes {
 
   private final CallerResolver callers;
   private final AlertQueries queries;
+  private final AlertStatusSink statusSink;
+  private final AlertFeed feed;
 
-  private AlertsRoutes(CallerResolver callers, AlertQueries queries) {
+  private AlertsRoutes(
+      CallerResolver callers, AlertQueries queries, AlertStatusSink statusSink, AlertFeed feed) {
     this.callers = Objects.requireNonNull(callers, "callers");
     this.queries = Objects.requireNonNull(queries, "queries");
+    this.statusSink = statusSink;
+    this.feed = feed;
+  }
+
+  /**
+   * Adds the whole alerts API: the reads of {@link #mount(Router, CallerResolver, AlertQueries)},
+   * {@code PATCH /v1/alerts/:id} (admin; the change goes to {@code statusSink}) and {@code GET
+   * /v1/alerts/stream} (server-sent events from {@code feed}).
+   */
+  public static void mount(
+      Router router,
+      CallerResolver callers,
+      AlertQueries queries,
+      AlertStatusSink statusSink,
+      AlertFeed feed) {
+    AlertsRoutes routes =
+        new AlertsRoutes(
+            callers,
+            queries,
+            Objects.requireNonNull(statusSink, "statusSink"),
+            Objects.requireNonNull(feed, "feed"));
+    router.get(STREAM_PATH).handler(routes::stream);
+    router.route(STREAM_PATH).last().handler(ctx -> methodNotAllowed(ctx, router, STREAM_PATH));
+    router
+        .patch(ONE_PATH)
+        .handler(BodyHandler.create(false).setBodyLimit(MAX_PATCH_BYTES))
+        .handler(routes::patch)
+        .failureHandler(AlertsRoutes::bodyFailure);
+    routes.mountReads(router);
   }
 
   /**
@@ -69,11 +134,227 @@ public final class AlertsRoutes {
    * call, or {@code stream} is looked up as an alert id.
    */
   public static void mount(Router router, CallerResolver callers, AlertQueries queries) {
-    AlertsRoutes routes = new AlertsRoutes(callers, queries);
-    router.get(LIST_PATH).handler(routes::list);
-    router.get(ONE_PATH).handler(routes::one);
+    new AlertsRoutes(callers, queries, null, null).mountReads(router);
+  }
+
+  private void mountReads(Router router) {
+    router.get(LIST_PATH).handler(this::list);
+    router.get(ONE_PATH).handler(this::one);
     router.route(LIST_PATH).last().handler(ctx -> methodNotAllowed(ctx, router, LIST_PATH));
     router.route(ONE_PATH).last().handler(ctx -> methodNotAllowed(ctx, router, ONE_PATH));
+  }
+
+  private void patch(RoutingContext ctx) {
+    Caller caller = authorize(ctx);
+    if (caller == null) {
+      return;
+    }
+    if (!caller.isAdmin()) {
+      error(ctx, 403, "forbidden",
+          "changing an alert's status needs an admin token of its workspace; this is a "
+              + caller.role() + " token");
+      return;
+    }
+    AlertStatus status;
+    String comment;
+    try {
+      JsonNode body = Json.mapper().readTree(ctx.body().buffer() == null ? new byte[0]
+          : ctx.body().buffer().getBytes());
+      if (body == null || !body.isObject()) {
+        throw new IllegalArgumentException(
+            "send a JSON object {\"status\":\"Active|InProgress|Resolved|Dismissed\",\"comment\":\"...\"}");
+      }
+      for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+        String name = names.next();
+        if (!name.equals("status") && !name.equals("comment")) {
+          throw new IllegalArgumentException(
+              "unknown field '" + name + "'; a status change has \"status\" and an optional \"comment\"");
+        }
+      }
+      status = statusOf(body.get("status"));
+      comment = commentOf(body.get("comment"));
+    } catch (IOException e) {
+      error(ctx, 400, "bad_request", "the body is not valid JSON: " + e.getMessage());
+      return;
+    } catch (IllegalArgumentException e) {
+      error(ctx, 400, "bad_request", e.getMessage());
+      return;
+    }
+    String id = ctx.pathParam("id");
+    String changedBy = caller.role() + ":" + caller.name();
+    ctx.vertx()
+        .executeBlocking(() -> applyChange(caller.workspace(), id, status, comment, changedBy), false)
+        .onComplete(
+            result -> {
+              if (ctx.response().ended() || ctx.response().closed()) {
+                return;
+              }
+              if (result.succeeded()) {
+                PatchResult r = result.result();
+                if (r == null) {
+                  error(ctx, 404, "not_found", "no alert with this id in your workspace");
+                } else {
+                  json(ctx.response(), r.applied() ? 200 : 202).end(r.body());
+                }
+              } else if (result.cause() instanceof AlertStoreUnavailableException e) {
+                ctx.response().putHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+                error(ctx, 503, "unavailable", e.getMessage());
+              } else {
+                LOG.error("status change of alert {} failed", id, result.cause());
+                error(ctx, 500, "internal_error", "the status change failed; see the server log");
+              }
+            });
+  }
+
+  /** The body and whether the store already shows the change; null when the alert is not visible. */
+  private record PatchResult(boolean applied, Buffer body) {}
+
+  private PatchResult applyChange(
+      String workspace, String id, AlertStatus status, String comment, String changedBy)
+      throws Exception {
+    Optional<Alert> alert = queries.byId(workspace, id);
+    if (alert.isEmpty()) {
+      return null;
+    }
+    Alert a = alert.get();
+    AlertStatusChange change =
+        new AlertStatusChange(
+            a.id(),
+            Fingerprints.alertFingerprint(a.cluster(), a.alertType(), a.compromisedEntity()),
+            a.workspace(),
+            status,
+            comment,
+            changedBy,
+            Instant.now().truncatedTo(ChronoUnit.MILLIS));
+    statusSink.record(change);
+    AlertHistoryEntry entry = change.toHistoryEntry();
+    long deadline = System.nanoTime() + APPLY_WAIT.toNanos();
+    // Answer with the alert as the store shows it once the change is applied, so a client can show
+    // the new state at once; 202 with the change when applying it takes longer.
+    while (System.nanoTime() < deadline) {
+      Optional<Alert> now = queries.byId(workspace, id);
+      if (now.isPresent() && now.get().history().contains(entry)) {
+        return new PatchResult(true, Buffer.buffer(Json.mapper().writeValueAsBytes(now.get())));
+      }
+      Thread.sleep(50);
+    }
+    return new PatchResult(false, Buffer.buffer(Json.mapper().writeValueAsBytes(change)));
+  }
+
+  private static AlertStatus statusOf(JsonNode node) {
+    String allowed =
+        Arrays.stream(AlertStatus.values()).map(Enum::name).collect(Collectors.joining(", "));
+    if (node == null || !node.isTextual()) {
+      throw new IllegalArgumentException("\"status\" is required: one of " + allowed);
+    }
+    for (AlertStatus s : AlertStatus.values()) {
+      if (s.name().toLowerCase(Locale.ROOT).equals(node.textValue().toLowerCase(Locale.ROOT))) {
+        return s;
+      }
+    }
+    throw new IllegalArgumentException(
+        "\"status\" '" + node.textValue() + "' is unknown; allowed: " + allowed);
+  }
+
+  private static String commentOf(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!node.isTextual() || node.textValue().length() > MAX_COMMENT) {
+      throw new IllegalArgumentException(
+          "\"comment\" must be a string of at most " + MAX_COMMENT + " characters");
+    }
+    return node.textValue().isBlank() ? null : node.textValue();
+  }
+
+  private static void bodyFailure(RoutingContext ctx) {
+    if (ctx.statusCode() == 413) {
+      error(ctx, 413, "payload_too_large", "a status change body is at most " + MAX_PATCH_BYTES + " bytes");
+    } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+      error(ctx, ctx.statusCode(), "bad_request", "the request could not be read");
+    } else {
+      LOG.error("alert request failed", ctx.failure());
+      error(ctx, 500, "internal_error", "the request failed; see the server log");
+    }
+  }
+
+  private void stream(RoutingContext ctx) {
+    Caller caller = authorize(ctx);
+    if (caller == null) {
+      return;
+    }
+    AlertFilter filter;
+    StreamPosition from = null;
+    try {
+      filter = AlertFilter.fromStreamQuery(caller.workspace(), queryParams(ctx));
+      String lastEventId = ctx.request().getHeader("Last-Event-ID");
+      if (lastEventId != null && !lastEventId.isBlank()) {
+        from = StreamPosition.parse(lastEventId);
+      }
+    } catch (InvalidFilterException | IllegalArgumentException e) {
+      error(ctx, 400, "bad_request", e.getMessage());
+      return;
+    }
+    HttpServerResponse response = ctx.response();
+    Context vertxContext = ctx.vertx().getOrCreateContext();
+    AlertFeed.Subscription subscription;
+    try {
+      subscription =
+          feed.subscribe(
+              from,
+              event -> vertxContext.runOnContext(v -> sendEvent(response, filter, event)),
+              failure -> vertxContext.runOnContext(v -> {
+                if (!response.ended() && !response.closed()) {
+                  response.end();
+                }
+              }));
+    } catch (AlertStoreUnavailableException e) {
+      response.putHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+      error(ctx, 503, "unavailable", e.getMessage());
+      return;
+    }
+    response
+        .setStatusCode(200)
+        .setChunked(true)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        .putHeader("X-Accel-Buffering", "no");
+    // retry: how long an EventSource-style client waits before reconnecting.
+    response.write("retry: 2000\n\n");
+    long timer =
+        ctx.vertx().setPeriodic(KEEPALIVE_MS, t -> {
+          if (!response.ended() && !response.closed()) {
+            response.write(": keepalive\n\n");
+          }
+        });
+    response.closeHandler(v -> {
+      ctx.vertx().cancelTimer(timer);
+      subscription.close();
+    });
+    response.endHandler(v -> {
+      ctx.vertx().cancelTimer(timer);
+      subscription.close();
+    });
+  }
+
+  private static void sendEvent(HttpServerResponse response, AlertFilter filter, AlertFeed.Event event) {
+    if (response.ended() || response.closed()) {
+      return;
+    }
+    if (event.alert() == null) {
+      // Tells the client where the stream starts, so a reconnect before any alert loses nothing.
+      response.write("id: " + event.position() + "\nevent: ready\ndata: {}\n\n");
+      return;
+    }
+    if (!filter.matches(event.alert())) {
+      return;
+    }
+    try {
+      String data = Json.mapper().writeValueAsString(event.alert());
+      response.write("id: " + event.position() + "\nevent: alert\ndata: " + data + "\n\n");
+    } catch (JsonProcessingException e) {
+      LOG.error("cannot encode alert {} for the stream", event.alert().id(), e);
+    }
   }
 
   private void list(RoutingContext ctx) {

@@ -7,6 +7,7 @@ import dev.vigil.schemas.AlertStatus;
 import dev.vigil.schemas.Severity;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -45,8 +46,40 @@ class AlertFilterTest {
     assertThat(f)
         .isEqualTo(
             new AlertFilter(
-                "ws-a", "prod", "K8S_TestAlert", Severity.Medium, AlertStatus.InProgress,
-                Instant.parse("2024-05-01T00:00:00Z"), Instant.parse("2024-05-02T00:00:00Z"), 1000, null));
+                "ws-a", "prod", "K8S_TestAlert", Severity.Medium, null, AlertStatus.InProgress,
+                Instant.parse("2024-05-01T00:00:00Z"), Instant.parse("2024-05-02T00:00:00Z"), null, 1000,
+                null));
+  }
+
+  @Test
+  void minimumSeverityKeepsThatSeverityAndAbove() {
+    AlertFilter f = AlertFilter.fromQuery("ws-a", Map.of("minSeverity", List.of("medium")));
+    Instant t = Instant.parse("2024-05-01T12:00:00Z");
+    assertThat(f.matches(TestAlerts.alert("ws-a", "c", Severity.Low, AlertStatus.Active, t))).isFalse();
+    assertThat(f.matches(TestAlerts.alert("ws-a", "c", Severity.Medium, AlertStatus.Active, t))).isTrue();
+    assertThat(f.matches(TestAlerts.alert("ws-a", "c", Severity.High, AlertStatus.Active, t))).isTrue();
+  }
+
+  @Test
+  void textSearchLooksAtDescriptionAndEntitiesIgnoringCase() {
+    Instant t = Instant.parse("2024-05-01T12:00:00Z");
+    var alert = TestAlerts.alert("ws-a", "c", Severity.Low, AlertStatus.Active, t);
+    String entityName = alert.entities().get(alert.entities().size() - 1).name();
+    String descriptionWord = alert.description().split(" ")[0];
+    assertThat(AlertFilter.fromQuery("ws-a", Map.of("q", List.of(entityName.toUpperCase(Locale.ROOT))))
+        .matches(alert)).isTrue();
+    assertThat(AlertFilter.fromQuery("ws-a", Map.of("q", List.of(descriptionWord.toLowerCase(Locale.ROOT))))
+        .matches(alert)).isTrue();
+    assertThat(AlertFilter.fromQuery("ws-a", Map.of("q", List.of("no-such-thing-anywhere"))).matches(alert))
+        .isFalse();
+    assertRejected(Map.of("q", List.of("x".repeat(201))), "q", "200");
+  }
+
+  @Test
+  void theStreamRefusesPagingParameters() {
+    assertThatThrownBy(() -> AlertFilter.fromStreamQuery("ws-a", Map.of("limit", List.of("5"))))
+        .isInstanceOf(InvalidFilterException.class)
+        .hasMessageContaining("unknown query parameter 'limit'");
   }
 
   @Test

@@ -75,6 +75,75 @@ final class ApiClient {
     }
   }
 
+  /** One server-sent event. */
+  record ServerEvent(String id, String event, String data) {}
+
+  /**
+   * Reads the server-sent events of {@code path} until the server closes the stream, passing each to
+   * {@code onEvent}; sends {@code Last-Event-ID} when {@code lastEventId} is set.
+   *
+   * @throws CliException when the server refuses the request (with its message) or cannot be reached
+   */
+  void stream(String path, String lastEventId, java.util.function.Consumer<ServerEvent> onEvent) {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path))
+        .header("Authorization", "Bearer " + token)
+        .header("Accept", "text/event-stream");
+    if (lastEventId != null) {
+      builder.header("Last-Event-ID", lastEventId);
+    }
+    HttpResponse<java.util.stream.Stream<String>> response;
+    try {
+      response = http.send(builder.GET().build(), HttpResponse.BodyHandlers.ofLines());
+    } catch (ConnectException e) {
+      throw new CliException("cannot connect to " + baseUrl + ": is vigil up running? (" + e.getMessage() + ")");
+    } catch (IOException e) {
+      throw new CliException("request to " + baseUrl + " failed: " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException("interrupted");
+    }
+    try (java.util.stream.Stream<String> lines = response.body()) {
+      if (response.statusCode() != 200) {
+        String text = String.join("\n", (Iterable<String>) lines::iterator);
+        JsonNode json = null;
+        try {
+          json = Json.mapper().readTree(text);
+        } catch (IOException notJson) {
+          // the message below carries the status alone
+        }
+        new Response(response.statusCode(), json).orThrow("following alerts");
+        return;
+      }
+      String[] id = {null};
+      String[] event = {null};
+      StringBuilder data = new StringBuilder();
+      lines.forEach(line -> {
+        if (line.isEmpty()) {
+          if (data.length() > 0 || event[0] != null) {
+            onEvent.accept(new ServerEvent(id[0], event[0] == null ? "message" : event[0], data.toString()));
+          }
+          event[0] = null;
+          data.setLength(0);
+          return;
+        }
+        if (line.startsWith(":")) {
+          return;
+        }
+        int colon = line.indexOf(':');
+        String field = colon < 0 ? line : line.substring(0, colon);
+        String value = colon < 0 ? "" : line.substring(colon + 1).replaceFirst("^ ", "");
+        switch (field) {
+          case "id" -> id[0] = value;
+          case "event" -> event[0] = value;
+          case "data" -> data.append(data.length() > 0 ? "\n" : "").append(value);
+          default -> { }
+        }
+      });
+    } catch (java.io.UncheckedIOException e) {
+      throw new CliException("the alert stream from " + baseUrl + " broke: " + e.getCause());
+    }
+  }
+
   private HttpRequest.Builder request(String path) {
     return HttpRequest.newBuilder(URI.create(baseUrl + path))
         .timeout(Duration.ofSeconds(60))

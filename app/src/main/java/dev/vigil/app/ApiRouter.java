@@ -1,13 +1,17 @@
 package dev.vigil.app;
 
+import dev.vigil.alerts.AlertFeed;
 import dev.vigil.alerts.AlertQueries;
+import dev.vigil.alerts.AlertStatusSink;
 import dev.vigil.alerts.AlertsRoutes;
+import dev.vigil.alerts.DashboardRoutes;
 import dev.vigil.ingest.ClusterActivity;
 import dev.vigil.ingest.ClusterRegistry;
 import dev.vigil.ingest.ClusterRoutes;
 import dev.vigil.ingest.IngestGateway;
 import dev.vigil.ingest.IngestLimits;
 import dev.vigil.ingest.IngestRoutes;
+import dev.vigil.ingest.TokenRoutes;
 import dev.vigil.schemas.ApiError;
 import dev.vigil.schemas.Json;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -30,6 +34,8 @@ final class ApiRouter {
       IngestGateway gateway,
       IngestLimits limits,
       AlertQueries queries,
+      AlertStatusSink statusSink,
+      AlertFeed feed,
       PrometheusMeterRegistry metrics,
       BooleanSupplier ready) {}
 
@@ -52,7 +58,9 @@ final class ApiRouter {
     SimulateRoute.mount(router, parts.registry(), parts.gateway());
     IngestRoutes.mount(router, parts.registry(), parts.gateway(), parts.limits(), parts.activity());
     ClusterRoutes.mount(router, parts.registry(), parts.registry(), parts.activity());
-    AlertsRoutes.mount(router, parts.registry(), parts.queries());
+    TokenRoutes.mount(router, parts.registry(), parts.registry());
+    AlertsRoutes.mount(router, parts.registry(), parts.queries(), parts.statusSink(), parts.feed());
+    DashboardRoutes.mount(router, parts.registry());
 
     router.errorHandler(404, ctx -> error(ctx, 404, "not_found",
         "no such endpoint: " + ctx.request().path() + "; see the API table in the README"));
@@ -70,7 +78,9 @@ final class ApiRouter {
         .putHeader("Strict-Transport-Security", "max-age=31536000")
         .putHeader("Cache-Control", "no-store")
         .putHeader("Referrer-Policy", "no-referrer")
-        .putHeader("X-Frame-Options", "DENY");
+        .putHeader("X-Frame-Options", "DENY")
+        // API answers are data, never documents; the dashboard's routes replace this policy.
+        .putHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
     ctx.next();
   }
 

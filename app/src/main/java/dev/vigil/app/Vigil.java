@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
       SendCommand.class,
       AgentCommand.class,
       SimulateCommand.class,
-      AlertsCommand.class
+      AlertsCommand.class,
+      TokenCommand.class
     })
 public final class Vigil implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -4,6 +4,8 @@ import dev.vigil.alerts.AlertQueries;
 import dev.vigil.alerts.AlertsApp;
 import dev.vigil.alerts.AlertsConfig;
 import dev.vigil.alerts.AlertsTopology;
+import dev.vigil.alerts.KafkaAlertFeed;
+import dev.vigil.alerts.KafkaAlertStatusSink;
 import dev.vigil.detection.DetectionApp;
 import dev.vigil.detection.DetectionConfig;
 import dev.vigil.detection.DetectionTopology;
@@ -64,6 +66,7 @@ final class VigilServer implements AutoCloseable {
   private String bootstrap;
   private ClusterRegistry registry;
   private IngestGateway gateway;
+  private KafkaAlertStatusSink statusSink;
   private KafkaStreams detection;
   private KafkaStreams alerts;
   private Vertx vertx;
@@ -144,10 +147,12 @@ final class VigilServer implements AutoCloseable {
     }
 
     AlertQueries queries = AlertQueries.of(alerts);
+    statusSink = new KafkaAlertStatusSink(kafkaClientConfig());
+    KafkaAlertFeed feed = new KafkaAlertFeed(kafkaClientConfig(), KafkaAlertFeed.DEFAULT_MAX_SUBSCRIPTIONS);
 
     vertx = Vertx.vertx();
     Router router = Router.router(vertx);
-    ApiRouter.configure(router, new ApiRouter.Parts(registry, activity, gateway, limits, queries, metrics,
+    ApiRouter.configure(router, new ApiRouter.Parts(registry, activity, gateway, limits, queries, statusSink, feed, metrics,
         this::ready));
     HttpServerOptions options = tls.applyTo(new HttpServerOptions())
         .setHost(config.bindHost())
@@ -268,6 +273,9 @@ final class VigilServer implements AutoCloseable {
     }
     if (gateway != null) {
       quietly(gateway::close);
+    }
+    if (statusSink != null) {
+      quietly(statusSink::close);
     }
     if (registry != null) {
       quietly(registry::close);

@@ -67,6 +67,7 @@ public final class ClusterRegistry implements CallerResolver, AutoCloseable {
   static final int MAX_LABEL_KEY_CHARS = 253;
   static final int MAX_LABEL_VALUE_CHARS = 1024;
   private static final int MAX_TOKEN_CHARS = 512;
+  static final int MAX_DESCRIPTION_CHARS = 200;
   private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(15);
   private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(15);
   private static final Duration POLL = Duration.ofMillis(250);
@@ -257,6 +258,32 @@ public final class ClusterRegistry implements CallerResolver, AutoCloseable {
     } finally {
       writeLock.unlock();
     }
+  }
+
+  /** A new API token and its stored record; the token itself is shown once and never stored. */
+  public record CreatedApiToken(String token, ApiToken record) {}
+
+  /**
+   * Creates a new random API token of {@code workspace} with {@code role}, stores its hash and returns
+   * it with its record.
+   *
+   * @param role {@link ApiToken#ROLE_READER} or {@link ApiToken#ROLE_ADMIN}
+   * @throws IllegalArgumentException when the workspace, role or description is invalid
+   * @throws KafkaUnavailableException when Kafka did not acknowledge the token
+   */
+  public CreatedApiToken createApiToken(String workspace, String role, String description) {
+    requireName("workspace", workspace);
+    if (!ApiToken.ROLE_ADMIN.equals(role) && !ApiToken.ROLE_READER.equals(role)) {
+      throw new IllegalArgumentException(
+          "role must be " + ApiToken.ROLE_READER + " or " + ApiToken.ROLE_ADMIN + ", not '" + role + "'");
+    }
+    if (description != null && description.length() > MAX_DESCRIPTION_CHARS) {
+      throw new IllegalArgumentException(
+          "the description may be at most " + MAX_DESCRIPTION_CHARS + " characters");
+    }
+    String token = Tokens.newApiToken();
+    ApiToken record = ensureApiToken(token, workspace, role, description);
+    return new CreatedApiToken(token, record);
   }
 
   private void requireCaughtUp() {

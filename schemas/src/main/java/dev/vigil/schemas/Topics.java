@@ -1,5 +1,6 @@
 package dev.vigil.schemas;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,14 @@ public final class Topics {
   public static final Topic<String, Alert> ALERTS =
       new Topic<>("vigil.alerts.v1", Serdes.String(), new JsonSerde<>(Alert.class), 6, COMPACT);
 
+  /**
+   * Every alert change as an OCSF 1.x Detection Finding (class_uid 2004) for SIEMs; key: alert id.
+   * An event stream (create, update, close activities), not a table, so it is not compacted.
+   */
+  public static final Topic<String, JsonNode> ALERTS_OCSF =
+      new Topic<>(
+          "vigil.alerts.ocsf.v1", Serdes.String(), new JsonSerde<>(JsonNode.class), 6, DELETE);
+
   /** Triage decisions written by the API; key: alert id. */
   public static final Topic<String, AlertStatusChange> ALERT_STATUS =
       new Topic<>(
@@ -60,7 +69,8 @@ public final class Topics {
           "vigil.api-tokens.v1", Serdes.String(), new JsonSerde<>(ApiToken.class), 1, COMPACT);
 
   private static final List<Topic<?, ?>> ALL =
-      List.of(AUDIT_RAW, AUDIT_DLQ, FINDINGS, ALERTS, ALERT_STATUS, CLUSTERS, API_TOKENS);
+      List.of(
+          AUDIT_RAW, AUDIT_DLQ, FINDINGS, ALERTS, ALERTS_OCSF, ALERT_STATUS, CLUSTERS, API_TOKENS);
 
   private Topics() {}
 

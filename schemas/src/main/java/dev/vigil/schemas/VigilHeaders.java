@@ -10,6 +10,11 @@ public final class VigilHeaders {
   public static final String RECEIVED_MS = "vigil-received-ms";
   /** On DLQ records: a human-readable reason for the rejection. */
   public static final String REASON = "vigil-reason";
+  /**
+   * On {@code vigil.alerts.v1} records: what the record is, {@code create} (a new alert), {@code
+   * update} (count, times or status changed) or {@code close} (set to Resolved or Dismissed).
+   */
+  public static final String ALERT_ACTIVITY = "vigil-alert-activity";
 
   private VigilHeaders() {}
 }

@@ -19,6 +19,7 @@ public final class SchemaAssertions {
   public static final String FINDING = "finding";
   public static final String ALERT = "alert";
   public static final String CLUSTER = "cluster";
+  public static final String OCSF_DETECTION_FINDING = "ocsf-detection-finding";
 
   private static final String BASE = "https://vigil.dev/schemas/";
   private static final JsonSchemaFactory FACTORY =

@@ -287,6 +287,9 @@ final class SigmaCompiler {
   /** Selections that failed to compile: already reported, so the condition does not report them again. */
   private final Set<String> failedSelections = new HashSet<>();
 
+  /** Every selection name in file order, for error messages. */
+  private final List<String> selectionNames = new ArrayList<>();
+
   private Compiled detection(MappingNode detection) {
     Map<String, Compiled> selections = new LinkedHashMap<>();
     Node conditionNode = null;
@@ -302,6 +305,7 @@ final class SigmaCompiler {
         error(line(tuple.getKeyNode()), Kind.BAD_CONDITION,
             "timeframe (a correlation over several events) is not supported: Vigil evaluates one event at a time");
       } else {
+        selectionNames.add(name);
         Compiled selection = selection(name, tuple.getValueNode());
         if (selection != null) {
           selections.put(name, selection);
@@ -348,7 +352,7 @@ final class SigmaCompiler {
       Compiled selection = selections.get(ref.name());
       if (selection == null && !failedSelections.contains(ref.name())) {
         error(line, Kind.BAD_CONDITION, "the condition \"" + text + "\" names \"" + ref.name()
-            + "\", but the detection has no such selection (it has: " + String.join(", ", selections.keySet()) + ")");
+            + "\", but the detection has no such selection (it has: " + String.join(", ", selectionNames) + ")");
       }
       return selection;
     }
@@ -384,7 +388,7 @@ final class SigmaCompiler {
     }
     if (matched.isEmpty()) {
       error(line, Kind.BAD_CONDITION, "the condition \"" + text + "\": \"" + quantified.pattern()
-          + "\" matches no selection (the detection has: " + String.join(", ", selections.keySet()) + ")");
+          + "\" matches no selection (the detection has: " + String.join(", ", selectionNames) + ")");
       return null;
     }
     return quantified.all() ? and(matched) : or(matched);

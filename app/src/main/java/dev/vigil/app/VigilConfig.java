@@ -1,5 +1,6 @@
 package dev.vigil.app;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -18,6 +19,8 @@ import java.util.List;
  * @param bodyLimitBytes largest request body, before and after gzip decoding
  * @param streamThreads Kafka Streams threads per application
  * @param alertDedupWindow findings with one fingerprint within this window update one alert
+ * @param rulesDir a folder of Sigma rules (watched for changes), or null for the shipped rules only
+ * @param rulesLenient skip invalid Sigma rules with a warning instead of refusing to start
  */
 record VigilConfig(
     Path dataDir,
@@ -29,7 +32,9 @@ record VigilConfig(
     List<String> hostnames,
     long bodyLimitBytes,
     int streamThreads,
-    Duration alertDedupWindow) {
+    Duration alertDedupWindow,
+    Path rulesDir,
+    boolean rulesLenient) {
 
   static final int DEFAULT_PORT = 8443;
   static final long DEFAULT_BODY_LIMIT = 12L * 1024 * 1024;
@@ -51,11 +56,20 @@ record VigilConfig(
       kafkaBootstrap = null;
     }
     hostnames = List.copyOf(hostnames);
+    if (rulesDir != null && !Files.isDirectory(rulesDir)) {
+      throw new StartupException("--rules-dir " + rulesDir + " is not a directory: create it, or point"
+          + " --rules-dir at the folder that holds your Sigma rule files");
+    }
   }
 
   static VigilConfig forTests(Path dataDir) {
     return new VigilConfig(dataDir, "127.0.0.1", 0, null, null, null, List.of(), DEFAULT_BODY_LIMIT, 1,
-        Duration.ofHours(1));
+        Duration.ofHours(1), null, false);
+  }
+
+  VigilConfig withRules(Path dir, boolean lenient) {
+    return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames, bodyLimitBytes,
+        streamThreads, alertDedupWindow, dir, lenient);
   }
 
   boolean embeddedKafka() {

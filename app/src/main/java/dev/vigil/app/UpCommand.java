@@ -61,10 +61,18 @@ final class UpCommand implements Callable<Integer> {
       description = "a cluster silent this long (ISO-8601 duration) is Unhealthy (env VIGIL_UNHEALTHY_AFTER, default ${DEFAULT-VALUE})")
   Duration unhealthyAfter;
 
+  @Option(names = "--rules-dir", defaultValue = "${env:VIGIL_RULES_DIR}",
+      description = "a folder of Sigma rules for Kubernetes audit logs, reloaded when a file changes (env VIGIL_RULES_DIR); the shipped rules always load")
+  Path rulesDir;
+
+  @Option(names = "--rules-lenient", defaultValue = "${env:VIGIL_RULES_LENIENT:-false}",
+      description = "skip invalid Sigma rules with a warning instead of refusing to start (env VIGIL_RULES_LENIENT)")
+  boolean rulesLenient;
+
   @Override
   public Integer call() throws Exception {
     VigilConfig config = new VigilConfig(dataDir, bind, port, kafkaBootstrap, tlsCert, tlsKey, hostnames,
-        bodyLimit, streamThreads, alertWindow, unhealthyAfter);
+        bodyLimit, streamThreads, alertWindow, unhealthyAfter, rulesDir, rulesLenient);
     VigilServer server = VigilServer.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -1,5 +1,6 @@
 package dev.vigil.app;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -19,6 +20,8 @@ import java.util.List;
  * @param streamThreads Kafka Streams threads per application
  * @param alertDedupWindow findings with one fingerprint within this window update one alert
  * @param unhealthyAfter silence after which a cluster that sent events is reported Unhealthy
+ * @param rulesDir a folder of Sigma rules (watched for changes), or null for the shipped rules only
+ * @param rulesLenient skip invalid Sigma rules with a warning instead of refusing to start
  */
 record VigilConfig(
     Path dataDir,
@@ -31,7 +34,9 @@ record VigilConfig(
     long bodyLimitBytes,
     int streamThreads,
     Duration alertDedupWindow,
-    Duration unhealthyAfter) {
+    Duration unhealthyAfter,
+    Path rulesDir,
+    boolean rulesLenient) {
 
   static final int DEFAULT_PORT = 8443;
   static final long DEFAULT_BODY_LIMIT = 12L * 1024 * 1024;
@@ -56,11 +61,20 @@ record VigilConfig(
       throw new StartupException("--unhealthy-after must be a positive ISO-8601 duration, e.g. PT15M");
     }
     hostnames = List.copyOf(hostnames);
+    if (rulesDir != null && !Files.isDirectory(rulesDir)) {
+      throw new StartupException("--rules-dir " + rulesDir + " is not a directory: create it, or point"
+          + " --rules-dir at the folder that holds your Sigma rule files");
+    }
   }
 
   static VigilConfig forTests(Path dataDir) {
     return new VigilConfig(dataDir, "127.0.0.1", 0, null, null, null, List.of(), DEFAULT_BODY_LIMIT, 1,
-        Duration.ofHours(1), Duration.ofMinutes(15));
+        Duration.ofHours(1), Duration.ofMinutes(15), null, false);
+  }
+
+  VigilConfig withRules(Path dir, boolean lenient) {
+    return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames, bodyLimitBytes,
+        streamThreads, alertDedupWindow, unhealthyAfter, dir, lenient);
   }
 
   boolean embeddedKafka() {

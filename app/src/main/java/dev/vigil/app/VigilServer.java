@@ -9,6 +9,10 @@ import dev.vigil.alerts.KafkaAlertStatusSink;
 import dev.vigil.detection.DetectionApp;
 import dev.vigil.detection.DetectionConfig;
 import dev.vigil.detection.DetectionTopology;
+import dev.vigil.detection.DetectorCatalogue;
+import dev.vigil.detection.sigma.RuleLoadException;
+import dev.vigil.detection.sigma.SigmaCatalogue;
+import dev.vigil.detection.sigma.SigmaConfig;
 import dev.vigil.ingest.ClusterActivity;
 import dev.vigil.ingest.ClusterRegistry;
 import dev.vigil.ingest.IngestGateway;
@@ -106,6 +110,19 @@ final class VigilServer implements AutoCloseable {
     gc.bindTo(metrics);
     resources.add(gc);
 
+    // Rules first: an invalid rule should stop start-up before a broker is started for nothing.
+    DetectionConfig detectionConfig = DetectionConfig.defaults(metrics);
+    SigmaCatalogue catalogue;
+    try {
+      catalogue = SigmaCatalogue.load(DetectorCatalogue.builtIn(detectionConfig).all(),
+          SigmaConfig.defaults().withRulesDir(config.rulesDir()).withLenient(config.rulesLenient()),
+          metrics);
+    } catch (RuleLoadException | IllegalArgumentException e) {
+      throw new StartupException(e.getMessage(), e);
+    }
+    resources.add(catalogue);
+    catalogue.startWatching();
+
     if (config.embeddedKafka()) {
       LOG.info("Starting the embedded Kafka broker in {}", dataDir.kafkaDir().toAbsolutePath());
       kafka = EmbeddedKafka.start(dataDir.kafkaDir(), 0);
@@ -132,9 +149,8 @@ final class VigilServer implements AutoCloseable {
     IngestLimits limits = IngestLimits.defaults().withMaxBodyBytes(config.bodyLimitBytes());
     gateway = new IngestGateway(kafkaClientConfig(), limits, metrics);
 
-    DetectionConfig detectionConfig = DetectionConfig.defaults(metrics);
     detection = streams(DetectionApp.streamsProperties(bootstrap, dataDir.streamsDir()),
-        builder -> DetectionTopology.addTo(builder, detectionConfig));
+        builder -> DetectionTopology.addTo(builder, detectionConfig, catalogue));
     AlertsConfig alertsConfig = AlertsConfig.defaults(metrics).withDedupWindow(config.alertDedupWindow());
     alerts = streams(AlertsApp.streamsProperties(bootstrap, dataDir.streamsDir()),
         builder -> AlertsTopology.addTo(builder, alertsConfig));

@@ -3,6 +3,7 @@ package dev.vigil.detection;
 import dev.vigil.schemas.AuditEvent;
 import dev.vigil.schemas.Finding;
 import java.util.List;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -15,12 +16,13 @@ final class DetectProcessor implements Processor<String, AuditRecord, String, Fi
   private static final Logger LOG = LoggerFactory.getLogger(DetectProcessor.class);
   private static final int FAILED_REQUEST = 400;
 
-  private final DetectorIndex index;
+  private final Supplier<DetectorCatalogue> catalogue;
   private final DetectionMetrics metrics;
   private ProcessorContext<String, Finding> context;
 
-  DetectProcessor(DetectorCatalogue catalogue, DetectionMetrics metrics) {
-    this.index = catalogue.index();
+  /** {@code catalogue} is read once per event, so a swapped catalogue applies from the next event. */
+  DetectProcessor(Supplier<DetectorCatalogue> catalogue, DetectionMetrics metrics) {
+    this.catalogue = catalogue;
     this.metrics = metrics;
   }
 
@@ -33,7 +35,7 @@ final class DetectProcessor implements Processor<String, AuditRecord, String, Fi
   public void process(Record<String, AuditRecord> record) {
     AuditEvent event = record.value().event();
     boolean failed = event.responseCode() >= FAILED_REQUEST;
-    List<Detector> candidates = index.candidates(event.verb(), event.resource());
+    List<Detector> candidates = catalogue.get().index().candidates(event.verb(), event.resource());
     for (int i = 0; i < candidates.size(); i++) {
       Detector detector = candidates.get(i);
       if (failed && !detector.interest().failedRequests()) {

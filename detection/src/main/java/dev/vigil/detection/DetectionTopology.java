@@ -4,6 +4,7 @@ import dev.vigil.schemas.Finding;
 import dev.vigil.schemas.Topic;
 import dev.vigil.schemas.Topics;
 import java.time.Duration;
+import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -55,7 +56,18 @@ public final class DetectionTopology {
   /** Adds the topology running {@code catalogue}. */
   public static void addTo(
       StreamsBuilder builder, DetectionConfig config, DetectorCatalogue catalogue) {
-    DetectionMetrics metrics = new DetectionMetrics(config.meterRegistry(), catalogue);
+    addTo(builder, config, () -> catalogue);
+  }
+
+  /**
+   * Adds the topology running whatever catalogue {@code catalogue} supplies when an event arrives,
+   * so that the detectors (Sigma rules reloaded from disk) can change while the application runs
+   * without touching its state. The supplier is called once per event and must be cheap and
+   * thread-safe, for example an {@code AtomicReference::get}.
+   */
+  public static void addTo(
+      StreamsBuilder builder, DetectionConfig config, Supplier<DetectorCatalogue> catalogue) {
+    DetectionMetrics metrics = new DetectionMetrics(config.meterRegistry(), catalogue.get());
     Topic<String, byte[]> raw = Topics.AUDIT_RAW;
     Topic<String, byte[]> dlq = Topics.AUDIT_DLQ;
     Topic<String, Finding> findings = Topics.FINDINGS;

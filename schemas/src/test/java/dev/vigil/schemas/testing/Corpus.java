@@ -34,6 +34,11 @@ public final class Corpus {
     return root().resolve("falco-k8s-audit").resolve("falco-trace-files");
   }
 
+  /** The SigmaHQ Kubernetes audit rules (Detection Rule License 1.1; see the folder's README). */
+  public static Path sigmaRules() {
+    return root().resolve("sigma-kubernetes-audit");
+  }
+
   /** Every Falco trace file, sorted by name. */
   public static List<Path> falcoTraceFiles() {
     try (Stream<Path> files = Files.list(falcoTraces())) {

@@ -1,0 +1,32 @@
+package dev.vigil.detection.sigma;
+
+import dev.vigil.detection.DetectorInfo;
+import dev.vigil.detection.Interest;
+
+/**
+ * One compiled Sigma rule.
+ *
+ * @param file where it was loaded from (relative to its rules folder)
+ * @param id the rule's {@code id}
+ * @param title the rule's {@code title}
+ * @param author the rule's {@code author}, or null; the Detection Rule License requires keeping it in
+ *     every message based on a match, so it goes into each finding
+ * @param info the alert metadata: type {@code SIGMA_<id>}, title, level, MITRE tags, false positives
+ * @param interest the verbs and resources the detection can match
+ * @param matcher the compiled detection
+ */
+record SigmaRule(
+    String file,
+    String id,
+    String title,
+    String author,
+    DetectorInfo info,
+    Interest interest,
+    EventMatcher matcher) {
+
+  static final String ALERT_TYPE_PREFIX = "SIGMA_";
+
+  static String alertType(String id) {
+    return ALERT_TYPE_PREFIX + id;
+  }
+}

@@ -1,5 +1,7 @@
 package dev.vigil.app;
 
+import dev.vigil.detection.stateful.StatefulConfig;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -18,6 +20,9 @@ import java.util.List;
  * @param bodyLimitBytes largest request body, before and after gzip decoding
  * @param streamThreads Kafka Streams threads per application
  * @param alertDedupWindow findings with one fingerprint within this window update one alert
+ * @param baselineLearning learning period of the baseline detectors ({@code PT0S} for demos)
+ * @param baselineTtl how long a learned baseline entry is kept without being seen again
+ * @param threatIntelFiles CIDR lists for {@code K8S_TI_Proxy}, re-read when they change
  */
 record VigilConfig(
     Path dataDir,
@@ -29,10 +34,15 @@ record VigilConfig(
     List<String> hostnames,
     long bodyLimitBytes,
     int streamThreads,
-    Duration alertDedupWindow) {
+    Duration alertDedupWindow,
+    Duration baselineLearning,
+    Duration baselineTtl,
+    List<Path> threatIntelFiles) {
 
   static final int DEFAULT_PORT = 8443;
   static final long DEFAULT_BODY_LIMIT = 12L * 1024 * 1024;
+  static final Duration DEFAULT_BASELINE_LEARNING = Duration.ofDays(7);
+  static final Duration DEFAULT_BASELINE_TTL = Duration.ofDays(30);
 
   VigilConfig {
     if (port < 0 || port > 65535) {
@@ -51,11 +61,45 @@ record VigilConfig(
       kafkaBootstrap = null;
     }
     hostnames = List.copyOf(hostnames);
+    threatIntelFiles = List.copyOf(threatIntelFiles);
+    for (Path file : threatIntelFiles) {
+      if (!Files.isReadable(file)) {
+        throw new StartupException("threat-intelligence file " + file
+            + " does not exist or is not readable: give a file of CIDRs, one per line");
+      }
+    }
+    stateful(baselineLearning, baselineTtl, threatIntelFiles);
+  }
+
+  /** The stateful detectors' settings. */
+  StatefulConfig stateful() {
+    return stateful(baselineLearning, baselineTtl, threatIntelFiles);
+  }
+
+  private static StatefulConfig stateful(Duration learning, Duration ttl, List<Path> threatIntel) {
+    if (learning == null || ttl == null) {
+      throw new StartupException("--baseline-learning and --baseline-ttl need ISO-8601 durations such as P7D or PT0S");
+    }
+    try {
+      return StatefulConfig.defaults().withBaseline(learning, ttl).withThreatIntelFiles(threatIntel);
+    } catch (IllegalArgumentException e) {
+      throw new StartupException("bad stateful detection setting: " + e.getMessage());
+    }
   }
 
   static VigilConfig forTests(Path dataDir) {
     return new VigilConfig(dataDir, "127.0.0.1", 0, null, null, null, List.of(), DEFAULT_BODY_LIMIT, 1,
-        Duration.ofHours(1));
+        Duration.ofHours(1), DEFAULT_BASELINE_LEARNING, DEFAULT_BASELINE_TTL, List.of());
+  }
+
+  VigilConfig withBaselineLearning(Duration learning) {
+    return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames,
+        bodyLimitBytes, streamThreads, alertDedupWindow, learning, baselineTtl, threatIntelFiles);
+  }
+
+  VigilConfig withThreatIntelFiles(List<Path> files) {
+    return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames,
+        bodyLimitBytes, streamThreads, alertDedupWindow, baselineLearning, baselineTtl, files);
   }
 
   boolean embeddedKafka() {

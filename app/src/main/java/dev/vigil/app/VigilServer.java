@@ -129,7 +129,7 @@ final class VigilServer implements AutoCloseable {
     IngestLimits limits = IngestLimits.defaults().withMaxBodyBytes(config.bodyLimitBytes());
     gateway = new IngestGateway(kafkaClientConfig(), limits, metrics);
 
-    DetectionConfig detectionConfig = DetectionConfig.defaults(metrics);
+    DetectionConfig detectionConfig = DetectionConfig.defaults(metrics).withStateful(config.stateful());
     detection = streams(DetectionApp.streamsProperties(bootstrap, dataDir.streamsDir()),
         builder -> DetectionTopology.addTo(builder, detectionConfig));
     AlertsConfig alertsConfig = AlertsConfig.defaults(metrics).withDedupWindow(config.alertDedupWindow());

@@ -104,6 +104,12 @@ public record StatefulConfig(
         Duration.ofSeconds(10));
   }
 
+  /** Both baseline settings at once, so the check that the TTL covers the learning sees both. */
+  public StatefulConfig withBaseline(Duration learning, Duration ttl) {
+    return new StatefulConfig(learning, ttl, grace, punctuation, forbiddenBurst, secretReads,
+        secretListNamespaces, discoveryBurst, rbacThenWorkload, threatIntelFiles, threatIntelRecheck);
+  }
+
   public StatefulConfig withBaselineLearning(Duration value) {
     return new StatefulConfig(value, baselineTtl, grace, punctuation, forbiddenBurst, secretReads,
         secretListNamespaces, discoveryBurst, rbacThenWorkload, threatIntelFiles, threatIntelRecheck);

@@ -69,10 +69,23 @@ final class UpCommand implements Callable<Integer> {
       description = "skip invalid Sigma rules with a warning instead of refusing to start (env VIGIL_RULES_LENIENT)")
   boolean rulesLenient;
 
+  @Option(names = "--baseline-learning", defaultValue = "${env:VIGIL_BASELINE_LEARNING:-P7D}",
+      description = "learning period of the baseline detectors, ISO-8601; PT0S alerts on first sight (env VIGIL_BASELINE_LEARNING, default ${DEFAULT-VALUE})")
+  Duration baselineLearning;
+
+  @Option(names = "--baseline-ttl", defaultValue = "${env:VIGIL_BASELINE_TTL:-P30D}",
+      description = "a learned baseline entry unseen this long is forgotten (env VIGIL_BASELINE_TTL, default ${DEFAULT-VALUE})")
+  Duration baselineTtl;
+
+  @Option(names = "--threat-intel", split = ",", defaultValue = "${env:VIGIL_THREAT_INTEL}",
+      description = "CIDR list files (IPv4/IPv6, one per line) for K8S_TI_Proxy, re-read when changed (env VIGIL_THREAT_INTEL)")
+  List<Path> threatIntel = new ArrayList<>();
+
   @Override
   public Integer call() throws Exception {
     VigilConfig config = new VigilConfig(dataDir, bind, port, kafkaBootstrap, tlsCert, tlsKey, hostnames,
-        bodyLimit, streamThreads, alertWindow, unhealthyAfter, rulesDir, rulesLenient);
+        bodyLimit, streamThreads, alertWindow, unhealthyAfter, rulesDir, rulesLenient, baselineLearning,
+        baselineTtl, threatIntel == null ? List.of() : threatIntel);
     VigilServer server = VigilServer.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -1,5 +1,6 @@
 package dev.vigil.app;
 
+import dev.vigil.detection.stateful.StatefulConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +23,9 @@ import java.util.List;
  * @param unhealthyAfter silence after which a cluster that sent events is reported Unhealthy
  * @param rulesDir a folder of Sigma rules (watched for changes), or null for the shipped rules only
  * @param rulesLenient skip invalid Sigma rules with a warning instead of refusing to start
+ * @param baselineLearning learning period of the baseline detectors ({@code PT0S} for demos)
+ * @param baselineTtl how long a learned baseline entry is kept without being seen again
+ * @param threatIntelFiles CIDR lists for {@code K8S_TI_Proxy}, re-read when they change
  */
 record VigilConfig(
     Path dataDir,
@@ -36,10 +40,15 @@ record VigilConfig(
     Duration alertDedupWindow,
     Duration unhealthyAfter,
     Path rulesDir,
-    boolean rulesLenient) {
+    boolean rulesLenient,
+    Duration baselineLearning,
+    Duration baselineTtl,
+    List<Path> threatIntelFiles) {
 
   static final int DEFAULT_PORT = 8443;
   static final long DEFAULT_BODY_LIMIT = 12L * 1024 * 1024;
+  static final Duration DEFAULT_BASELINE_LEARNING = Duration.ofDays(7);
+  static final Duration DEFAULT_BASELINE_TTL = Duration.ofDays(30);
 
   VigilConfig {
     if (port < 0 || port > 65535) {
@@ -65,16 +74,54 @@ record VigilConfig(
       throw new StartupException("--rules-dir " + rulesDir + " is not a directory: create it, or point"
           + " --rules-dir at the folder that holds your Sigma rule files");
     }
+    threatIntelFiles = List.copyOf(threatIntelFiles);
+    for (Path file : threatIntelFiles) {
+      if (!Files.isReadable(file)) {
+        throw new StartupException("threat-intelligence file " + file
+            + " does not exist or is not readable: give a file of CIDRs, one per line");
+      }
+    }
+    stateful(baselineLearning, baselineTtl, threatIntelFiles);
+  }
+
+  /** The stateful detectors' settings. */
+  StatefulConfig stateful() {
+    return stateful(baselineLearning, baselineTtl, threatIntelFiles);
+  }
+
+  private static StatefulConfig stateful(Duration learning, Duration ttl, List<Path> threatIntel) {
+    if (learning == null || ttl == null) {
+      throw new StartupException("--baseline-learning and --baseline-ttl need ISO-8601 durations such as P7D or PT0S");
+    }
+    try {
+      return StatefulConfig.defaults().withBaseline(learning, ttl).withThreatIntelFiles(threatIntel);
+    } catch (IllegalArgumentException e) {
+      throw new StartupException("bad stateful detection setting: " + e.getMessage());
+    }
   }
 
   static VigilConfig forTests(Path dataDir) {
     return new VigilConfig(dataDir, "127.0.0.1", 0, null, null, null, List.of(), DEFAULT_BODY_LIMIT, 1,
-        Duration.ofHours(1), Duration.ofMinutes(15), null, false);
+        Duration.ofHours(1), Duration.ofMinutes(15), null, false, DEFAULT_BASELINE_LEARNING, DEFAULT_BASELINE_TTL,
+        List.of());
   }
 
   VigilConfig withRules(Path dir, boolean lenient) {
     return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames, bodyLimitBytes,
-        streamThreads, alertDedupWindow, unhealthyAfter, dir, lenient);
+        streamThreads, alertDedupWindow, unhealthyAfter, dir, lenient, baselineLearning, baselineTtl,
+        threatIntelFiles);
+  }
+
+  VigilConfig withBaselineLearning(Duration learning) {
+    return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames,
+        bodyLimitBytes, streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient, learning,
+        baselineTtl, threatIntelFiles);
+  }
+
+  VigilConfig withThreatIntelFiles(List<Path> files) {
+    return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames,
+        bodyLimitBytes, streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient,
+        baselineLearning, baselineTtl, files);
   }
 
   boolean embeddedKafka() {

@@ -111,7 +111,7 @@ final class VigilServer implements AutoCloseable {
     resources.add(gc);
 
     // Rules first: an invalid rule should stop start-up before a broker is started for nothing.
-    DetectionConfig detectionConfig = DetectionConfig.defaults(metrics);
+    DetectionConfig detectionConfig = DetectionConfig.defaults(metrics).withStateful(config.stateful());
     SigmaCatalogue catalogue;
     try {
       catalogue = SigmaCatalogue.load(DetectorCatalogue.builtIn(detectionConfig).all(),

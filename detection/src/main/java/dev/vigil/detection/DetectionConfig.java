@@ -1,5 +1,6 @@
 package dev.vigil.detection;
 
+import dev.vigil.detection.stateful.StatefulConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Objects;
 import java.util.Set;
@@ -10,20 +11,27 @@ import java.util.Set;
  *
  * @param meterRegistry where the topology's counters are registered
  * @param disabledAlertTypes built-in detectors that are switched off; each must be a known alert type
+ * @param stateful settings of the stateful detectors (baselines, windows, sequences, threat intel)
  */
-public record DetectionConfig(MeterRegistry meterRegistry, Set<String> disabledAlertTypes) {
+public record DetectionConfig(
+    MeterRegistry meterRegistry, Set<String> disabledAlertTypes, StatefulConfig stateful) {
 
   public DetectionConfig {
     Objects.requireNonNull(meterRegistry, "meterRegistry");
     disabledAlertTypes = Set.copyOf(disabledAlertTypes);
+    Objects.requireNonNull(stateful, "stateful");
   }
 
   /** Every built-in detector enabled, counters in {@code meterRegistry}. */
   public static DetectionConfig defaults(MeterRegistry meterRegistry) {
-    return new DetectionConfig(meterRegistry, Set.of());
+    return new DetectionConfig(meterRegistry, Set.of(), StatefulConfig.defaults());
   }
 
   public DetectionConfig withDisabledAlertTypes(Set<String> alertTypes) {
-    return new DetectionConfig(meterRegistry, alertTypes);
+    return new DetectionConfig(meterRegistry, alertTypes, stateful);
+  }
+
+  public DetectionConfig withStateful(StatefulConfig settings) {
+    return new DetectionConfig(meterRegistry, disabledAlertTypes, settings);
   }
 }

@@ -1,5 +1,6 @@
 package dev.vigil.detection;
 
+import dev.vigil.detection.stateful.StatefulTopology;
 import dev.vigil.schemas.Finding;
 import dev.vigil.schemas.Topic;
 import dev.vigil.schemas.Topics;
@@ -22,6 +23,7 @@ import org.apache.kafka.streams.state.Stores;
  * vigil.audit.raw.v1 ─▶ parse-audit-v1 ─▶ audit-route-v1-rejected ─▶ vigil.audit.dlq.v1 (+ vigil-reason)
  *                                      └▶ audit-route-v1-valid ─▶ stage-filter-v1 [stage-dedup-v1]
  *                                                               ─▶ detect-v1 ─▶ vigil.findings.v1
+ *                                                               ─▶ stateful detectors ─▶ vigil.findings.v1
  * </pre>
  *
  * Every processor, store, source and sink is named, with a version, so a change of topology shape
@@ -98,22 +100,28 @@ public final class DetectionTopology {
                 "rejected"))
         .defaultBranch(
             Branched.withConsumer(
-                valid ->
-                    valid
-                        .mapValues(ParseResult::valid, Named.as(VALID_VALUE))
-                        .processValues(
-                            () ->
-                                new StageFilterProcessor(
-                                    STAGE_DEDUP_STORE,
-                                    STAGE_DEDUP_RETENTION.toMillis(),
-                                    metrics),
-                            Named.as(STAGE_FILTER),
-                            STAGE_DEDUP_STORE)
-                        .process(() -> new DetectProcessor(catalogue, metrics), Named.as(DETECT))
-                        .to(
-                            findings.name(),
-                            Produced.with(findings.keySerde(), findings.valueSerde())
-                                .withName(FINDINGS_SINK)),
+                valid -> {
+                  KStream<String, AuditRecord> staged =
+                      valid
+                          .mapValues(ParseResult::valid, Named.as(VALID_VALUE))
+                          .processValues(
+                              () ->
+                                  new StageFilterProcessor(
+                                      STAGE_DEDUP_STORE,
+                                      STAGE_DEDUP_RETENTION.toMillis(),
+                                      metrics),
+                              Named.as(STAGE_FILTER),
+                              STAGE_DEDUP_STORE);
+                  staged
+                      .process(() -> new DetectProcessor(catalogue, metrics), Named.as(DETECT))
+                      .to(
+                          findings.name(),
+                          Produced.with(findings.keySerde(), findings.valueSerde())
+                              .withName(FINDINGS_SINK));
+                  // The stateful detectors read the same one-stage-per-request stream.
+                  StatefulTopology.addTo(
+                      builder, staged, config.stateful(), config.meterRegistry());
+                },
                 "valid"));
   }
 

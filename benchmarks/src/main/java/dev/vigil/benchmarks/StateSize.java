@@ -1,0 +1,94 @@
+package dev.vigil.benchmarks;
+
+import dev.vigil.detection.stateful.StatefulConfig;
+import dev.vigil.schemas.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Measures the stateful detectors' state for N principals (default 10,000): the bytes of every live
+ * key and value per store, which is what each compacted changelog holds (RocksDB adds its own
+ * overhead and compression on disk). Run: {@code java -cp benchmarks/target/benchmarks.jar dev.vigil.benchmarks.StateSize [N]}.
+ *
+ * <p>Each principal is a service account that does 20 distinct operations, reads secrets in 3
+ * namespaces, and has 5 refused requests and 4 list calls inside the current minute (below the
+ * thresholds, so they stay in the window stores).
+ */
+public final class StateSize {
+
+  private static final List<String> STORES = List.of(
+      "sa-operations-subjects-v1", "sa-operations-items-v1",
+      "secret-access-subjects-v1", "secret-access-items-v1",
+      "forbidden-burst-v1", "secret-enumeration-v1", "discovery-burst-v1", "rbac-then-workload-v1",
+      "kube-system-containers-subjects-v1", "kube-system-containers-items-v1", "stage-dedup-v1");
+
+  private StateSize() {}
+
+  public static void main(String[] args) throws IOException {
+    int principals = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+    Path stateDir = Files.createTempDirectory("vigil-state-size");
+    try (StatefulLoad load = new StatefulLoad(stateDir, StatefulConfig.defaults())) {
+      int seq = 0;
+      Instant t = StatefulLoad.T0;
+      for (int p = 0; p < principals; p++) {
+        String sa = StatefulLoad.serviceAccount(p);
+        String ns = "team-" + (p % 50);
+        long ms = t.toEpochMilli();
+        for (int op = 0; op < 20; op++) {
+          load.send(sa, StatefulLoad.event(seq++, sa, op % 2 == 0 ? "get" : "watch", "kind-" + op, ns, null,
+              200, t), ms);
+        }
+        for (int n = 0; n < 3; n++) {
+          load.send(sa, StatefulLoad.event(seq++, sa, "get", "secrets", "team-" + ((p + n) % 50), "s", 200, t),
+              ms);
+        }
+        for (int f = 0; f < 5; f++) {
+          load.send(sa, StatefulLoad.event(seq++, sa, "get", "nodes", null, null, 403, t.plusSeconds(f)), ms);
+        }
+        for (int l = 0; l < 4; l++) {
+          load.send(sa, StatefulLoad.event(seq++, sa, "list", "type-" + l, ns, null, 200, t.plusSeconds(l)), ms);
+        }
+      }
+      long total = 0;
+      System.out.printf("%-36s %10s %14s %12s%n", "store", "entries", "bytes (k+v)", "per principal");
+      for (String name : STORES) {
+        long[] size = measure(load, name);
+        total += size[1];
+        System.out.printf("%-36s %10d %14d %12.1f%n", name, size[0], size[1], size[1] / (double) principals);
+      }
+      System.out.printf("%-36s %10s %14d %12.1f%n", "total (changelog after compaction)", "", total,
+          total / (double) principals);
+    } finally {
+      try (Stream<Path> paths = Files.walk(stateDir)) {
+        paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      }
+    }
+  }
+
+  private static long[] measure(StatefulLoad load, String name) throws IOException {
+    if ("stage-dedup-v1".equals(name)) {
+      return new long[] {0, 0}; // a window store; only streaming subresources enter it
+    }
+    KeyValueStore<Object, Object> store = load.driver.getKeyValueStore(name);
+    long entries = 0;
+    long bytes = 0;
+    try (KeyValueIterator<Object, Object> it = store.all()) {
+      while (it.hasNext()) {
+        KeyValue<Object, Object> kv = it.next();
+        entries++;
+        bytes += kv.key.toString().getBytes(StandardCharsets.UTF_8).length;
+        bytes += kv.value instanceof Long ? Long.BYTES : Json.mapper().writeValueAsBytes(kv.value).length;
+      }
+    }
+    return new long[] {entries, bytes};
+  }
+}

@@ -1,0 +1,75 @@
+package dev.vigil.detection.stateful;
+
+import dev.vigil.detection.DetectorInfo;
+import dev.vigil.detection.PodSpecs;
+import dev.vigil.schemas.AuditEvent;
+import dev.vigil.schemas.Severity;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code VIGIL_RbacThenWorkload}, in plain Java: which events are the first step (an RBAC grant) and
+ * which the second (a workload create or an exec) of the sequence. The processor pairs them per
+ * principal within the configured time.
+ */
+final class RbacThenWorkloadRule {
+
+  static final String ALERT_TYPE = "VIGIL_RbacThenWorkload";
+
+  static final DetectorInfo INFO =
+      new DetectorInfo(
+          ALERT_TYPE,
+          "RBAC grant followed by a workload or exec",
+          Severity.High,
+          List.of("PrivilegeEscalation", "Execution"),
+          List.of("T1098", "T1610", "T1609"),
+          List.of(
+              "Review the role or binding this principal changed, and revert it unless it is approved.",
+              "Inspect the workload it then created or the container it exec'd into.",
+              "If the principal should not manage RBAC, revoke its credential."));
+
+  private static final Set<String> RBAC_RESOURCES =
+      Set.of("roles", "clusterroles", "rolebindings", "clusterrolebindings");
+  private static final Set<String> GRANT_VERBS = Set.of("create", "patch", "update");
+
+  enum Kind { GRANT, WORKLOAD }
+
+  private RbacThenWorkloadRule() {}
+
+  /** Which step this event is, or null. */
+  static Kind classify(AuditEvent event) {
+    String resource = event.resource();
+    String verb = event.verb();
+    if (resource == null || verb == null || !Principals.succeeded(event)) {
+      return null;
+    }
+    String subresource = event.subresource();
+    boolean noSubresource = subresource == null || subresource.isEmpty();
+    if (RBAC_RESOURCES.contains(resource) && GRANT_VERBS.contains(verb) && noSubresource) {
+      return Kind.GRANT;
+    }
+    if (!"create".equals(verb)) {
+      return null;
+    }
+    if ("pods".equals(resource) && ("exec".equals(subresource) || "attach".equals(subresource))) {
+      return Kind.WORKLOAD;
+    }
+    if (noSubresource && PodSpecs.WORKLOAD_RESOURCES.contains(resource)
+        && !"podtemplates".equals(resource)) {
+      return Kind.WORKLOAD;
+    }
+    return null;
+  }
+
+  /** {@code create rolebindings prod/deployer}, the way a step is shown. */
+  static String label(AuditEvent event) {
+    String namespace = Principals.namespace(event);
+    String name = event.objectName();
+    if (name == null || name.isEmpty()) {
+      name = event.requestObject() == null ? "(unnamed)"
+          : event.requestObject().path("metadata").path("name").asText("(unnamed)");
+    }
+    return event.verb() + " " + event.resourcePath() + " "
+        + (namespace == null ? name : namespace + "/" + name);
+  }
+}

@@ -1,0 +1,181 @@
+package dev.vigil.detection.stateful;
+
+import dev.vigil.detection.AuditRecord;
+import dev.vigil.schemas.Finding;
+import dev.vigil.schemas.JsonSerde;
+import dev.vigil.schemas.Topic;
+import dev.vigil.schemas.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The stateful detectors, added to the detection topology behind the stage rule: window thresholds,
+ * a sequence and baselines on named, versioned, changelogged RocksDB stores, and the
+ * threat-intelligence list.
+ *
+ * <pre>
+ * staged ─▶ forbidden-burst-detect-v1     [forbidden-burst-v1]                      ─▶ vigil.findings.v1
+ *        ─▶ secret-enumeration-detect-v1  [secret-enumeration-v1]                   ─▶ vigil.findings.v1
+ *        ─▶ discovery-burst-detect-v1     [discovery-burst-v1]                      ─▶ vigil.findings.v1
+ *        ─▶ rbac-then-workload-detect-v1  [rbac-then-workload-v1]                   ─▶ vigil.findings.v1
+ *        ─▶ sa-operations-detect-v1       [sa-operations-subjects-v1, -items-v1]    ─▶ vigil.findings.v1
+ *        ─▶ secret-access-detect-v1       [secret-access-subjects-v1, -items-v1]    ─▶ vigil.findings.v1
+ *        ─▶ kube-system-filter-v1 ─▶ kube-system-by-cluster-v1 ─▶ (repartition by cluster)
+ *             ─▶ kube-system-containers-detect-v1 [kube-system-containers-subjects-v1, -items-v1] ─▶ …
+ *        ─▶ threat-intel-detect-v1 (when lists are configured)                      ─▶ vigil.findings.v1
+ * </pre>
+ *
+ * <p>Per-principal detectors use the raw topic's key ({@code cluster/user}) as it is, so they need no
+ * repartition. The per-cluster {@code kube-system} baseline repartitions only its small filtered
+ * stream, by cluster, through {@value #KUBE_SYSTEM_REPARTITION}.
+ */
+public final class StatefulTopology {
+
+  static final String FORBIDDEN_BURST = "forbidden-burst";
+  static final String SECRET_ENUMERATION = "secret-enumeration";
+  static final String DISCOVERY_BURST = "discovery-burst";
+  static final String RBAC_THEN_WORKLOAD = "rbac-then-workload";
+  static final String SA_OPERATIONS = "sa-operations";
+  static final String SECRET_ACCESS = "secret-access";
+  static final String KUBE_SYSTEM_CONTAINERS = "kube-system-containers";
+  static final String THREAT_INTEL = "threat-intel";
+  static final String KUBE_SYSTEM_REPARTITION = "kube-system-workloads-by-cluster-v1";
+  static final String VERSION = "-v1";
+
+  private StatefulTopology() {}
+
+  /** The alert types the stateful detectors raise with {@code config}. */
+  public static List<String> alertTypes(StatefulConfig config) {
+    List<String> types = new ArrayList<>();
+    for (WindowRule rule : windowRules(config)) {
+      types.add(rule.info().alertType());
+    }
+    types.add(RbacThenWorkloadRule.ALERT_TYPE);
+    types.add(BaselineRules.SA_RARE_OPERATION);
+    types.add(BaselineRules.ANOMALOUS_SECRET_ACCESS);
+    types.add(BaselineRules.KUBE_SYSTEM_CONTAINER);
+    if (!config.threatIntelFiles().isEmpty()) {
+      types.add(ThreatIntelProcessor.ALERT_TYPE);
+    }
+    return types;
+  }
+
+  static List<WindowRule> windowRules(StatefulConfig config) {
+    return List.of(
+        new WindowRules.ForbiddenBurst(config.forbiddenBurst()),
+        new WindowRules.SecretEnumeration(config.secretReads(), config.secretListNamespaces()),
+        new WindowRules.DiscoveryBurst(config.discoveryBurst()));
+  }
+
+  private static String baseOf(WindowRule rule) {
+    return switch (rule.info().alertType()) {
+      case WindowRules.FORBIDDEN_BURST -> FORBIDDEN_BURST;
+      case WindowRules.SECRET_ENUMERATION -> SECRET_ENUMERATION;
+      case WindowRules.DISCOVERY_BURST -> DISCOVERY_BURST;
+      default -> throw new IllegalStateException("no name for " + rule.info().alertType());
+    };
+  }
+
+  /** {@code forbidden-burst} and {@code detect} give {@code forbidden-burst-detect-v1}. */
+  static String name(String base, String role) {
+    return base + "-" + role + VERSION;
+  }
+
+  /**
+   * Adds the stateful detectors.
+   *
+   * @param staged the validated events, one audit stage per request, keyed {@code cluster/user}
+   * @throws IllegalArgumentException when a threat-intelligence file cannot be read or parsed
+   */
+  public static void addTo(
+      StreamsBuilder builder,
+      KStream<String, AuditRecord> staged,
+      StatefulConfig config,
+      MeterRegistry registry) {
+    for (WindowRule rule : windowRules(config)) {
+      String base = baseOf(rule);
+      String store = base + VERSION;
+      builder.addStateStore(
+          Stores.keyValueStoreBuilder(
+              Stores.persistentKeyValueStore(store), Serdes.String(), new JsonSerde<>(WindowState.class)));
+      StatefulMetrics metrics = new StatefulMetrics(registry, rule.info().alertType());
+      toFindings(
+          staged.process(() -> new WindowProcessor(rule, store, config, metrics),
+              Named.as(name(base, "detect")), store),
+          base);
+    }
+
+    String sequenceStore = RBAC_THEN_WORKLOAD + VERSION;
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(sequenceStore), Serdes.String(),
+            new JsonSerde<>(SequenceState.class)));
+    StatefulMetrics sequenceMetrics = new StatefulMetrics(registry, RbacThenWorkloadRule.ALERT_TYPE);
+    toFindings(
+        staged.process(() -> new SequenceProcessor(sequenceStore, config, sequenceMetrics),
+            Named.as(name(RBAC_THEN_WORKLOAD, "detect")), sequenceStore),
+        RBAC_THEN_WORKLOAD);
+
+    addBaseline(builder, staged, SA_OPERATIONS, new BaselineRules.ServiceAccountRareOperation(), config,
+        registry);
+    addBaseline(builder, staged, SECRET_ACCESS, new BaselineRules.AnomalousSecretAccess(), config,
+        registry);
+    // Per cluster: only successful workload writes in kube-system cross the repartition topic.
+    KStream<String, AuditRecord> kubeSystemByCluster =
+        staged
+            .filter((key, record) -> BaselineRules.KubeSystemContainer.relevant(record.event()),
+                Named.as(name("kube-system", "filter")))
+            .selectKey((key, record) -> record.cluster(), Named.as(name("kube-system", "by-cluster")))
+            .repartition(
+                Repartitioned.with(Serdes.String(), new JsonSerde<>(AuditRecord.class))
+                    .withName(KUBE_SYSTEM_REPARTITION));
+    addBaseline(builder, kubeSystemByCluster, KUBE_SYSTEM_CONTAINERS,
+        new BaselineRules.KubeSystemContainer(), config, registry);
+
+    if (!config.threatIntelFiles().isEmpty()) {
+      ThreatIntelList list = new ThreatIntelList(config.threatIntelFiles());
+      StatefulMetrics metrics = new StatefulMetrics(registry, ThreatIntelProcessor.ALERT_TYPE);
+      toFindings(
+          staged.process(() -> new ThreatIntelProcessor(list, config.threatIntelRecheck(), metrics),
+              Named.as(name(THREAT_INTEL, "detect"))),
+          THREAT_INTEL);
+    }
+  }
+
+  private static void addBaseline(
+      StreamsBuilder builder,
+      KStream<String, AuditRecord> input,
+      String base,
+      BaselineRule rule,
+      StatefulConfig config,
+      MeterRegistry registry) {
+    String subjects = name(base, "subjects");
+    String items = name(base, "items");
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(subjects), Serdes.String(),
+            new JsonSerde<>(SubjectState.class)));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(items), Serdes.String(), Serdes.Long()));
+    StatefulMetrics metrics = new StatefulMetrics(registry, rule.info().alertType());
+    toFindings(
+        input.process(() -> new BaselineProcessor(rule, subjects, items, config, metrics),
+            Named.as(name(base, "detect")), subjects, items),
+        base);
+  }
+
+  private static void toFindings(KStream<String, Finding> findings, String base) {
+    Topic<String, Finding> topic = Topics.FINDINGS;
+    findings.to(
+        topic.name(), Produced.with(topic.keySerde(), topic.valueSerde()).withName(name(base, "sink")));
+  }
+}

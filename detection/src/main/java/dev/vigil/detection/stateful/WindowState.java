@@ -1,0 +1,263 @@
+package dev.vigil.detection.stateful;
+
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
+import dev.vigil.detection.stateful.StatefulConfig.Threshold;
+import dev.vigil.detection.stateful.WindowRule.Observation;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one window rule remembers about one principal, stored as JSON in the rule's store. Plain Java:
+ * {@link #add} applies one observation; {@link #takeReport} hands over what is due to be reported.
+ *
+ * <p>Before the threshold is reached the state keeps the recent observations (sorted by event time,
+ * at most the rule's longest window plus grace behind the newest, and at most {@link #maxRecent}).
+ * When a dimension reaches its threshold within its window, an <em>episode</em> opens with the
+ * observations from that window on; later observations join it while they come within a window of
+ * its last one, and only counts, times and bounded evidence are kept from then on.
+ */
+@JsonAutoDetect(fieldVisibility = Visibility.ANY, getterVisibility = Visibility.NONE,
+    isGetterVisibility = Visibility.NONE, setterVisibility = Visibility.NONE)
+final class WindowState {
+
+  static final int MAX_LABELS = 20;
+  static final int MAX_SOURCE_IPS = 10;
+
+  /** One observation with what the finding needs from its event. */
+  @JsonAutoDetect(fieldVisibility = Visibility.ANY, getterVisibility = Visibility.NONE,
+      isGetterVisibility = Visibility.NONE, setterVisibility = Visibility.NONE)
+  static final class Obs {
+    long t;
+    String dim;
+    String value;
+    String label;
+    String auditId;
+    long receivedMs;
+    String userAgent;
+    String sourceIp;
+
+    Obs() {}
+
+    Obs(long t, Observation observation, String auditId, long receivedMs, String userAgent,
+        String sourceIp) {
+      this.t = t;
+      this.dim = observation.dimension();
+      this.value = observation.value();
+      this.label = observation.label();
+      this.auditId = auditId;
+      this.receivedMs = receivedMs;
+      this.userAgent = userAgent;
+      this.sourceIp = sourceIp;
+    }
+  }
+
+  /** A triggered burst: totals, bounded evidence, and the part not reported yet. */
+  @JsonAutoDetect(fieldVisibility = Visibility.ANY, getterVisibility = Visibility.NONE,
+      isGetterVisibility = Visibility.NONE, setterVisibility = Visibility.NONE)
+  static final class Episode {
+    long start;
+    long end;
+    long total;
+    String dimension;
+    int distinct;
+    List<String> labels = new ArrayList<>();
+    List<String> sourceIps = new ArrayList<>();
+    String userAgent;
+    boolean reported;
+    int pendingCount;
+    long pendingStart;
+    long pendingEnd;
+    long pendingReceivedMs;
+    List<String> pendingAuditIds = new ArrayList<>();
+
+    void absorb(Obs o) {
+      start = Math.min(start, o.t);
+      end = Math.max(end, o.t);
+      total++;
+      if (!labels.contains(o.label) && labels.size() < MAX_LABELS && o.dim.equals(dimension)) {
+        labels.add(o.label);
+      }
+      if (o.sourceIp != null && !sourceIps.contains(o.sourceIp) && sourceIps.size() < MAX_SOURCE_IPS) {
+        sourceIps.add(o.sourceIp);
+      }
+      if (o.userAgent != null) {
+        userAgent = o.userAgent;
+      }
+      if (pendingCount == 0) {
+        pendingStart = o.t;
+        pendingEnd = o.t;
+      } else {
+        pendingStart = Math.min(pendingStart, o.t);
+        pendingEnd = Math.max(pendingEnd, o.t);
+      }
+      pendingCount++;
+      pendingReceivedMs = Math.max(pendingReceivedMs, o.receivedMs);
+      if (pendingAuditIds.size() < StatefulFindings.MAX_AUDIT_IDS && o.auditId != null) {
+        pendingAuditIds.add(o.auditId);
+      }
+    }
+  }
+
+  /**
+   * What is due: the first report of an episode, or an update with what joined it since.
+   *
+   * @param first whether this opens the alert (else {@code count} adds to it)
+   */
+  record Report(
+      boolean first,
+      String dimension,
+      int distinct,
+      long start,
+      long end,
+      int count,
+      long total,
+      List<String> auditIds,
+      long receivedMs,
+      List<String> labels,
+      List<String> sourceIps,
+      String userAgent) {}
+
+  /** Outcome of {@link #add}. */
+  enum Added { RECENT, TRIGGERED, JOINED, LATE }
+
+  String cluster;
+  String workspace;
+  String user;
+  List<Obs> recent = new ArrayList<>();
+  Episode episode;
+  long touchedWallMs;
+
+  WindowState() {}
+
+  WindowState(String cluster, String workspace, String user) {
+    this.cluster = cluster;
+    this.workspace = workspace;
+    this.user = user;
+  }
+
+  /** Longest list of recent observations kept before a trigger, whatever the window holds. */
+  static int maxRecent(WindowRule rule) {
+    int max = 0;
+    for (Threshold threshold : rule.thresholds().values()) {
+      max = Math.max(max, threshold.count());
+    }
+    return 4 * max + 64;
+  }
+
+  /**
+   * Applies one observation.
+   *
+   * @param flushed receives the pending report of an episode that this observation ends (it comes
+   *     more than a window after the episode's last event), so nothing is lost when a new one starts
+   */
+  Added add(Obs o, WindowRule rule, long graceMs, long wallNowMs, List<Report> flushed) {
+    touchedWallMs = wallNowMs;
+    long windowMs = rule.maxWindowMs();
+    if (episode != null) {
+      if (o.t < episode.start - graceMs) {
+        return Added.LATE;
+      }
+      if (o.t <= episode.end + windowMs) {
+        episode.absorb(o);
+        return Added.JOINED;
+      }
+      Report last = takeReport();
+      if (last != null) {
+        flushed.add(last);
+      }
+      episode = null;
+      recent.clear();
+    }
+    if (!recent.isEmpty() && o.t < recent.get(recent.size() - 1).t - windowMs - graceMs) {
+      return Added.LATE;
+    }
+    insertSorted(o);
+    long newest = recent.get(recent.size() - 1).t;
+    recent.removeIf(r -> r.t < newest - windowMs - graceMs);
+    int max = maxRecent(rule);
+    if (recent.size() > max) {
+      recent.subList(0, recent.size() - max).clear();
+    }
+    return trigger(rule) ? Added.TRIGGERED : Added.RECENT;
+  }
+
+  private void insertSorted(Obs o) {
+    int i = recent.size();
+    while (i > 0 && recent.get(i - 1).t > o.t) {
+      i--;
+    }
+    recent.add(i, o);
+  }
+
+  /** Opens an episode when any dimension has its threshold of distinct values within its window. */
+  private boolean trigger(WindowRule rule) {
+    for (Map.Entry<String, Threshold> entry : rule.thresholds().entrySet()) {
+      String dimension = entry.getKey();
+      Threshold threshold = entry.getValue();
+      long windowMs = threshold.window().toMillis();
+      Map<String, Integer> counts = new HashMap<>();
+      int left = 0;
+      for (int right = 0; right < recent.size(); right++) {
+        Obs r = recent.get(right);
+        if (!r.dim.equals(dimension)) {
+          continue;
+        }
+        counts.merge(r.value, 1, Integer::sum);
+        while (r.t - recent.get(left).t > windowMs) {
+          Obs l = recent.get(left++);
+          if (l.dim.equals(dimension)) {
+            counts.computeIfPresent(l.value, (k, v) -> v == 1 ? null : v - 1);
+          }
+        }
+        if (counts.size() >= threshold.count()) {
+          openEpisode(dimension, counts.size(), recent.get(left).t);
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private void openEpisode(String dimension, int distinct, long from) {
+    Episode e = new Episode();
+    e.dimension = dimension;
+    e.distinct = distinct;
+    e.start = Long.MAX_VALUE;
+    e.end = Long.MIN_VALUE;
+    for (Obs r : recent) {
+      if (r.t >= from) {
+        e.absorb(r);
+      }
+    }
+    episode = e;
+    recent.clear();
+  }
+
+  boolean hasPending() {
+    return episode != null && episode.pendingCount > 0;
+  }
+
+  /** Hands over and clears what is due, or null when nothing is. */
+  Report takeReport() {
+    if (!hasPending()) {
+      return null;
+    }
+    Episode e = episode;
+    Report report = new Report(!e.reported, e.dimension, e.distinct, e.pendingStart, e.pendingEnd,
+        e.pendingCount, e.total, List.copyOf(e.pendingAuditIds), e.pendingReceivedMs,
+        List.copyOf(e.labels), List.copyOf(e.sourceIps), e.userAgent);
+    e.reported = true;
+    e.pendingCount = 0;
+    e.pendingAuditIds = new ArrayList<>();
+    e.pendingReceivedMs = 0;
+    return report;
+  }
+
+  /** True when nothing is pending and nothing happened for longer than {@code idleMs} of wall clock. */
+  boolean expired(long wallNowMs, long idleMs) {
+    return !hasPending() && wallNowMs - touchedWallMs > idleMs;
+  }
+}

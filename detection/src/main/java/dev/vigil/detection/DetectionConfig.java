@@ -10,20 +10,29 @@ import java.util.Set;
  *
  * @param meterRegistry where the topology's counters are registered
  * @param disabledAlertTypes built-in detectors that are switched off; each must be a known alert type
+ * @param rules allow-lists and data lists of the catalogue ({@link DetectionRules}), the shipped
+ *     defaults unless a detection config file is given
  */
-public record DetectionConfig(MeterRegistry meterRegistry, Set<String> disabledAlertTypes) {
+public record DetectionConfig(
+    MeterRegistry meterRegistry, Set<String> disabledAlertTypes, DetectionRules rules) {
 
   public DetectionConfig {
     Objects.requireNonNull(meterRegistry, "meterRegistry");
     disabledAlertTypes = Set.copyOf(disabledAlertTypes);
+    Objects.requireNonNull(rules, "rules");
   }
 
-  /** Every built-in detector enabled, counters in {@code meterRegistry}. */
+  /** The built-in detectors with the shipped rules, counters in {@code meterRegistry}. */
   public static DetectionConfig defaults(MeterRegistry meterRegistry) {
-    return new DetectionConfig(meterRegistry, Set.of());
+    return new DetectionConfig(meterRegistry, Set.of(), DetectionRules.defaults());
   }
 
   public DetectionConfig withDisabledAlertTypes(Set<String> alertTypes) {
-    return new DetectionConfig(meterRegistry, alertTypes);
+    return new DetectionConfig(meterRegistry, alertTypes, rules);
+  }
+
+  /** The same settings with these allow-lists and data lists. */
+  public DetectionConfig withRules(DetectionRules rules) {
+    return new DetectionConfig(meterRegistry, disabledAlertTypes, rules);
   }
 }

@@ -32,6 +32,9 @@ abstract class ConfigMapChangeDetector implements Detector {
 
   @Override
   public List<Match> inspect(AuditEvent event) {
+    if (!INTEREST.matches(event.verb(), event.resource())) {
+      return List.of();
+    }
     if (!Matches.noSubresource(event)) {
       return List.of();
     }

@@ -60,6 +60,9 @@ final class ConfigMapCredentialsDetector implements Detector {
 
   @Override
   public List<Match> inspect(AuditEvent event) {
+    if (!INTEREST.matches(event.verb(), event.resource())) {
+      return List.of();
+    }
     if (!Matches.noSubresource(event)) {
       return List.of();
     }

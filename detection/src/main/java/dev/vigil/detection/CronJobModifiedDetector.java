@@ -43,7 +43,7 @@ final class CronJobModifiedDetector implements Detector {
 
   @Override
   public List<Match> inspect(AuditEvent event) {
-    if (!Matches.noSubresource(event)) {
+    if (!"cronjobs".equals(event.resource()) || !Matches.noSubresource(event)) {
       return List.of();
     }
     List<PodSpecs.Container> containers = PodSpecs.containers(PodSpecs.podSpec(event));

@@ -47,6 +47,9 @@ final class CsrApprovedByUserDetector implements Detector {
 
   @Override
   public List<Match> inspect(AuditEvent event) {
+    if (!INTEREST.matches(event.verb(), event.resource())) {
+      return List.of();
+    }
     String user = event.username();
     if (!"approval".equals(event.subresource()) || user == null || user.startsWith("system:")) {
       return List.of();

@@ -44,6 +44,9 @@ final class DeleteEventsDetector implements Detector {
 
   @Override
   public List<Match> inspect(AuditEvent event) {
+    if (!INTEREST.matches(event.verb(), event.resource())) {
+      return List.of();
+    }
     String namespace = Requests.namespace(event);
     String what =
         "deletecollection".equals(event.verb()) || event.objectName() == null

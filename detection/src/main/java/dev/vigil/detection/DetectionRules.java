@@ -3,6 +3,7 @@ package dev.vigil.detection;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -18,8 +19,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -229,11 +232,12 @@ public final class DetectionRules {
                   .map(String::valueOf)
                   .collect(Collectors.toCollection(TreeSet::new));
       String parent = path(e, 1);
+      int line = lineOf(text, fieldNames(e));
       throw new IllegalArgumentException(
           "detection config "
               + source
               + ", line "
-              + line(e.getLocation())
+              + (line > 0 ? Integer.toString(line) : line(e.getLocation()))
               + ": unknown key \""
               + e.getPropertyName()
               + "\""
@@ -262,6 +266,57 @@ public final class DetectionRules {
               + e.getOriginalMessage(),
           e);
     }
+  }
+
+  /** The field names of the path to the failing value (array indexes as {@code [i]}). */
+  private static List<String> fieldNames(JsonMappingException e) {
+    List<String> names = new ArrayList<>();
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      names.add(ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]");
+    }
+    return names;
+  }
+
+  /**
+   * The line of the key at {@code path}, found by streaming the YAML again: Jackson reports an
+   * unknown property of a record only once the whole record is read, at its end.
+   */
+  private static int lineOf(String text, List<String> path) {
+    try (JsonParser parser = YAML.getFactory().createParser(text)) {
+      Deque<String> stack = new ArrayDeque<>();
+      int depth = 0;
+      String field = null;
+      for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+        switch (token) {
+          case FIELD_NAME -> {
+            field = parser.currentName();
+            List<String> here = new ArrayList<>(stack);
+            here.add(field);
+            if (here.equals(path)) {
+              return parser.currentTokenLocation().getLineNr();
+            }
+          }
+          case START_OBJECT, START_ARRAY -> {
+            if (depth > 0) {
+              stack.addLast(field != null ? field : "[]");
+            }
+            depth++;
+            field = null;
+          }
+          case END_OBJECT, END_ARRAY -> {
+            depth--;
+            if (depth > 0) {
+              stack.pollLast();
+            }
+            field = null;
+          }
+          default -> field = null;
+        }
+      }
+    } catch (IOException e) {
+      return -1;
+    }
+    return -1;
   }
 
   private static String line(JsonLocation location) {

@@ -49,6 +49,9 @@ final class DisallowedNamespaceDetector implements Detector {
 
   @Override
   public List<Match> inspect(AuditEvent event) {
+    if (!INTEREST.matches(event.verb(), event.resource())) {
+      return List.of();
+    }
     String name = Requests.objectName(event, Requests.writtenObject(event));
     if (!Matches.noSubresource(event) || allowlist.trustsNamespace(name)) {
       return List.of();

@@ -44,6 +44,9 @@ final class NodeProxyAccessDetector implements Detector {
 
   @Override
   public List<Match> inspect(AuditEvent event) {
+    if (!INTEREST.matches(event.verb(), event.resource())) {
+      return List.of();
+    }
     if (!"proxy".equals(event.subresource())) {
       return List.of();
     }

@@ -45,6 +45,9 @@ final class PermissionsDiscoveryBySaDetector implements Detector {
 
   @Override
   public List<Match> inspect(AuditEvent event) {
+    if (!INTEREST.matches(event.verb(), event.resource())) {
+      return List.of();
+    }
     String user = event.username();
     if (user == null
         || !user.startsWith(SecretAccessBySuspiciousClientDetector.SERVICE_ACCOUNT_PREFIX)) {

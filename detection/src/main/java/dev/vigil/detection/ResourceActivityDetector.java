@@ -48,7 +48,7 @@ final class ResourceActivityDetector implements Detector {
 
   @Override
   public List<Match> inspect(AuditEvent event) {
-    if (!Matches.noSubresource(event)) {
+    if (!interest.matches(event.verb(), event.resource()) || !Matches.noSubresource(event)) {
       return List.of();
     }
     String resource = event.resource();

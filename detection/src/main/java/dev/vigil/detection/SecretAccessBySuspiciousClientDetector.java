@@ -55,6 +55,9 @@ final class SecretAccessBySuspiciousClientDetector implements Detector {
 
   @Override
   public List<Match> inspect(AuditEvent event) {
+    if (!INTEREST.matches(event.verb(), event.resource())) {
+      return List.of();
+    }
     String agent = event.userAgent();
     for (String client : clients) {
       if (agent != null && agentProduct(agent, client)) {

@@ -55,6 +55,9 @@ final class SecretModifiedOrDeletedDetector implements Detector {
 
   @Override
   public List<Match> inspect(AuditEvent event) {
+    if (!INTEREST.matches(event.verb(), event.resource())) {
+      return List.of();
+    }
     if (!Matches.noSubresource(event)) {
       return List.of();
     }

@@ -51,6 +51,9 @@ final class ServiceAccountInKubeNamespaceDetector implements Detector {
 
   @Override
   public List<Match> inspect(AuditEvent event) {
+    if (!INTEREST.matches(event.verb(), event.resource())) {
+      return List.of();
+    }
     if (!Matches.noSubresource(event)) {
       return List.of();
     }

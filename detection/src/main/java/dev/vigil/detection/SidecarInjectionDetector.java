@@ -63,7 +63,10 @@ final class SidecarInjectionDetector implements Detector {
 
   @Override
   public List<Match> inspect(AuditEvent event) {
-    if (!Matches.noSubresource(event) || event.requestObject() == null) {
+    if (!"patch".equals(event.verb())
+        || !INTEREST.resources().contains(event.resource())
+        || !Matches.noSubresource(event)
+        || event.requestObject() == null) {
       return List.of();
     }
     List<PodSpecs.Container> added = new ArrayList<>();

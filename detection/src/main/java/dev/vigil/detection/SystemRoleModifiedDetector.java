@@ -51,6 +51,9 @@ final class SystemRoleModifiedDetector implements Detector {
 
   @Override
   public List<Match> inspect(AuditEvent event) {
+    if (!INTEREST.matches(event.verb(), event.resource())) {
+      return List.of();
+    }
     String name = event.objectName();
     if (name == null
         || !name.startsWith(SYSTEM_PREFIX)

@@ -57,10 +57,15 @@ final class UpCommand implements Callable<Integer> {
       description = "findings of one fingerprint within this ISO-8601 duration update one alert (env VIGIL_ALERT_WINDOW, default ${DEFAULT-VALUE})")
   Duration alertWindow;
 
+  @Option(names = "--detection-config", defaultValue = "${env:VIGIL_DETECTION_CONFIG}",
+      description = "YAML file of detection allow-lists and data lists, layered on the shipped defaults "
+          + "(env VIGIL_DETECTION_CONFIG); an unknown key stops start-up")
+  Path detectionConfig;
+
   @Override
   public Integer call() throws Exception {
     VigilConfig config = new VigilConfig(dataDir, bind, port, kafkaBootstrap, tlsCert, tlsKey, hostnames,
-        bodyLimit, streamThreads, alertWindow);
+        bodyLimit, streamThreads, alertWindow, detectionConfig);
     VigilServer server = VigilServer.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -18,6 +18,8 @@ import java.util.List;
  * @param bodyLimitBytes largest request body, before and after gzip decoding
  * @param streamThreads Kafka Streams threads per application
  * @param alertDedupWindow findings with one fingerprint within this window update one alert
+ * @param detectionConfig a YAML file of detection allow-lists and data lists layered on the shipped
+ *     defaults, or null for the defaults alone
  */
 record VigilConfig(
     Path dataDir,
@@ -29,7 +31,8 @@ record VigilConfig(
     List<String> hostnames,
     long bodyLimitBytes,
     int streamThreads,
-    Duration alertDedupWindow) {
+    Duration alertDedupWindow,
+    Path detectionConfig) {
 
   static final int DEFAULT_PORT = 8443;
   static final long DEFAULT_BODY_LIMIT = 12L * 1024 * 1024;
@@ -55,7 +58,13 @@ record VigilConfig(
 
   static VigilConfig forTests(Path dataDir) {
     return new VigilConfig(dataDir, "127.0.0.1", 0, null, null, null, List.of(), DEFAULT_BODY_LIMIT, 1,
-        Duration.ofHours(1));
+        Duration.ofHours(1), null);
+  }
+
+  /** The same configuration with this detection config file. */
+  VigilConfig withDetectionConfig(Path file) {
+    return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames, bodyLimitBytes,
+        streamThreads, alertDedupWindow, file);
   }
 
   boolean embeddedKafka() {

@@ -6,7 +6,9 @@ import dev.vigil.alerts.AlertsConfig;
 import dev.vigil.alerts.AlertsTopology;
 import dev.vigil.detection.DetectionApp;
 import dev.vigil.detection.DetectionConfig;
+import dev.vigil.detection.DetectionRules;
 import dev.vigil.detection.DetectionTopology;
+import dev.vigil.detection.DetectorCatalogue;
 import dev.vigil.ingest.ClusterActivity;
 import dev.vigil.ingest.ClusterRegistry;
 import dev.vigil.ingest.IngestGateway;
@@ -20,6 +22,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -28,6 +31,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,6 +81,23 @@ final class VigilServer implements AutoCloseable {
     this.dataDir = new DataDir(config.dataDir());
   }
 
+  /**
+   * The shipped detection rules with {@code file} layered on top (none: the defaults), checked by
+   * building the catalogue once.
+   */
+  static DetectionRules detectionRules(Path file) {
+    try {
+      DetectionRules rules = file == null ? DetectionRules.defaults() : DetectionRules.load(file);
+      DetectorCatalogue catalogue = DetectorCatalogue.builtIn(
+          DetectionConfig.defaults(new SimpleMeterRegistry()).withRules(rules));
+      LOG.info("Detection catalogue: {} alert types from {}", catalogue.alertTypes().size(), rules.sources());
+      return rules;
+    } catch (IllegalArgumentException e) {
+      throw new StartupException(e.getMessage() + " (fix the file given by --detection-config or "
+          + "VIGIL_DETECTION_CONFIG)", e);
+    }
+  }
+
   /** Starts every role and returns once the API answers and both Streams applications run. */
   static VigilServer start(VigilConfig config) {
     VigilServer server = new VigilServer(config);
@@ -94,6 +115,8 @@ final class VigilServer implements AutoCloseable {
 
   private void startAll() throws Exception {
     long started = System.nanoTime();
+    // Read and check the detection rules first: a typo in them should stop start-up at once.
+    DetectionRules detectionRules = detectionRules(config.detectionConfig());
     dataDir.prepare();
     metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(metrics);
@@ -129,7 +152,7 @@ final class VigilServer implements AutoCloseable {
     IngestLimits limits = IngestLimits.defaults().withMaxBodyBytes(config.bodyLimitBytes());
     gateway = new IngestGateway(kafkaClientConfig(), limits, metrics);
 
-    DetectionConfig detectionConfig = DetectionConfig.defaults(metrics);
+    DetectionConfig detectionConfig = DetectionConfig.defaults(metrics).withRules(detectionRules);
     detection = streams(DetectionApp.streamsProperties(bootstrap, dataDir.streamsDir()),
         builder -> DetectionTopology.addTo(builder, detectionConfig));
     AlertsConfig alertsConfig = AlertsConfig.defaults(metrics).withDedupWindow(config.alertDedupWindow());

@@ -44,7 +44,7 @@ import org.openjdk.jmh.infra.Blackhole;
 public class CatalogueBenchmark {
 
   /** Number of corpus events each invocation evaluates; JMH divides by it. */
-  static final int EVENTS = 66;
+  static final int EVENTS = 51;
 
   private static final String ALL_TYPES =
       "alertTypes:\n"

@@ -1,5 +1,7 @@
 package dev.vigil.detection;
 
+import java.util.Locale;
+
 /** Reading container image references ({@code registry/path/name:tag@digest}) without a regex. */
 final class ImageRefs {
 
@@ -18,7 +20,7 @@ final class ImageRefs {
     if (image == null || image.isBlank()) {
       return "";
     }
-    String ref = image.strip().toLowerCase(java.util.Locale.ROOT);
+    String ref = image.strip().toLowerCase(Locale.ROOT);
     int at = ref.indexOf('@');
     if (at >= 0) {
       ref = ref.substring(0, at);

@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * The host paths a container must not mount (list {@code sensitiveHostPaths} of the detection
- * configuration): a path is
- * sensitive when it is a listed path, under one (except under the root), or above one.
+ * configuration): a path is sensitive when it is a listed path, under one (except under the root),
+ * or above one.
  */
 final class SensitiveHostPaths {
 

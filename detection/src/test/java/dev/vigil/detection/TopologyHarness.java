@@ -8,6 +8,8 @@ import dev.vigil.schemas.VigilHeaders;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -123,11 +125,11 @@ final class TopologyHarness implements AutoCloseable {
 
   /** The shipped rules with the test overlay that switches on every opt-in alert type. */
   static DetectionRules allTypesRules() {
-    try (var in = TopologyHarness.class.getResourceAsStream("/catalogue-test-rules.yaml")) {
+    try (InputStream in = TopologyHarness.class.getResourceAsStream("/catalogue-test-rules.yaml")) {
       return DetectionRules.defaults()
           .overlay("catalogue-test-rules.yaml", new String(in.readAllBytes(), StandardCharsets.UTF_8));
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 

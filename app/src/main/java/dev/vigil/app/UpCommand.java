@@ -81,11 +81,16 @@ final class UpCommand implements Callable<Integer> {
       description = "CIDR list files (IPv4/IPv6, one per line) for K8S_TI_Proxy, re-read when changed (env VIGIL_THREAT_INTEL)")
   List<Path> threatIntel = new ArrayList<>();
 
+  @Option(names = "--detection-config", defaultValue = "${env:VIGIL_DETECTION_CONFIG}",
+      description = "YAML file of detection allow-lists and data lists, layered on the shipped defaults "
+          + "(env VIGIL_DETECTION_CONFIG); an unknown key stops start-up")
+  Path detectionConfig;
+
   @Override
   public Integer call() throws Exception {
     VigilConfig config = new VigilConfig(dataDir, bind, port, kafkaBootstrap, tlsCert, tlsKey, hostnames,
         bodyLimit, streamThreads, alertWindow, unhealthyAfter, rulesDir, rulesLenient, baselineLearning,
-        baselineTtl, threatIntel == null ? List.of() : threatIntel);
+        baselineTtl, threatIntel == null ? List.of() : threatIntel, detectionConfig);
     VigilServer server = VigilServer.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -26,6 +26,8 @@ import java.util.List;
  * @param baselineLearning learning period of the baseline detectors ({@code PT0S} for demos)
  * @param baselineTtl how long a learned baseline entry is kept without being seen again
  * @param threatIntelFiles CIDR lists for {@code K8S_TI_Proxy}, re-read when they change
+ * @param detectionConfig a YAML file of detection allow-lists and data lists layered on the shipped
+ *     defaults, or null for the defaults alone
  */
 record VigilConfig(
     Path dataDir,
@@ -43,7 +45,8 @@ record VigilConfig(
     boolean rulesLenient,
     Duration baselineLearning,
     Duration baselineTtl,
-    List<Path> threatIntelFiles) {
+    List<Path> threatIntelFiles,
+    Path detectionConfig) {
 
   static final int DEFAULT_PORT = 8443;
   static final long DEFAULT_BODY_LIMIT = 12L * 1024 * 1024;
@@ -103,25 +106,32 @@ record VigilConfig(
   static VigilConfig forTests(Path dataDir) {
     return new VigilConfig(dataDir, "127.0.0.1", 0, null, null, null, List.of(), DEFAULT_BODY_LIMIT, 1,
         Duration.ofHours(1), Duration.ofMinutes(15), null, false, DEFAULT_BASELINE_LEARNING, DEFAULT_BASELINE_TTL,
-        List.of());
+        List.of(), null);
   }
 
   VigilConfig withRules(Path dir, boolean lenient) {
     return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames, bodyLimitBytes,
         streamThreads, alertDedupWindow, unhealthyAfter, dir, lenient, baselineLearning, baselineTtl,
-        threatIntelFiles);
+        threatIntelFiles, detectionConfig);
   }
 
   VigilConfig withBaselineLearning(Duration learning) {
     return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames,
         bodyLimitBytes, streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient, learning,
-        baselineTtl, threatIntelFiles);
+        baselineTtl, threatIntelFiles, detectionConfig);
   }
 
   VigilConfig withThreatIntelFiles(List<Path> files) {
     return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames,
         bodyLimitBytes, streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient,
-        baselineLearning, baselineTtl, files);
+        baselineLearning, baselineTtl, files, detectionConfig);
+  }
+
+  /** The same configuration with this detection config file. */
+  VigilConfig withDetectionConfig(Path file) {
+    return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames, bodyLimitBytes,
+        streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient, baselineLearning, baselineTtl,
+        threatIntelFiles, file);
   }
 
   boolean embeddedKafka() {

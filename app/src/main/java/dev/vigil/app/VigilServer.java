@@ -8,6 +8,7 @@ import dev.vigil.alerts.KafkaAlertFeed;
 import dev.vigil.alerts.KafkaAlertStatusSink;
 import dev.vigil.detection.DetectionApp;
 import dev.vigil.detection.DetectionConfig;
+import dev.vigil.detection.DetectionRules;
 import dev.vigil.detection.DetectionTopology;
 import dev.vigil.detection.DetectorCatalogue;
 import dev.vigil.detection.sigma.RuleLoadException;
@@ -26,6 +27,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -34,6 +36,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,6 +87,23 @@ final class VigilServer implements AutoCloseable {
     this.dataDir = new DataDir(config.dataDir());
   }
 
+  /**
+   * The shipped detection rules with {@code file} layered on top (none: the defaults), checked by
+   * building the catalogue once.
+   */
+  static DetectionRules detectionRules(Path file) {
+    try {
+      DetectionRules rules = file == null ? DetectionRules.defaults() : DetectionRules.load(file);
+      DetectorCatalogue catalogue = DetectorCatalogue.builtIn(
+          DetectionConfig.defaults(new SimpleMeterRegistry()).withRules(rules));
+      LOG.info("Detection catalogue: {} alert types from {}", catalogue.alertTypes().size(), rules.sources());
+      return rules;
+    } catch (IllegalArgumentException e) {
+      throw new StartupException(e.getMessage() + " (fix the file given by --detection-config or "
+          + "VIGIL_DETECTION_CONFIG)", e);
+    }
+  }
+
   /** Starts every role and returns once the API answers and both Streams applications run. */
   static VigilServer start(VigilConfig config) {
     VigilServer server = new VigilServer(config);
@@ -101,6 +121,8 @@ final class VigilServer implements AutoCloseable {
 
   private void startAll() throws Exception {
     long started = System.nanoTime();
+    // Read and check the detection rules first: a typo in them should stop start-up at once.
+    DetectionRules detectionRules = detectionRules(config.detectionConfig());
     dataDir.prepare();
     metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(metrics);
@@ -111,7 +133,9 @@ final class VigilServer implements AutoCloseable {
     resources.add(gc);
 
     // Rules first: an invalid rule should stop start-up before a broker is started for nothing.
-    DetectionConfig detectionConfig = DetectionConfig.defaults(metrics).withStateful(config.stateful());
+    DetectionConfig detectionConfig = DetectionConfig.defaults(metrics)
+        .withRules(detectionRules)
+        .withStateful(config.stateful());
     SigmaCatalogue catalogue;
     try {
       catalogue = SigmaCatalogue.load(DetectorCatalogue.builtIn(detectionConfig).all(),

@@ -30,7 +30,7 @@ class VigilUpContainersIT {
   void testAlertThroughAnExternalKafka() {
     VigilConfig config = new VigilConfig(dir, "127.0.0.1", 0, KAFKA.getBootstrapServers(), null, null, List.of(),
         VigilConfig.DEFAULT_BODY_LIMIT, 1, Duration.ofHours(1), Duration.ofMinutes(15), null, false,
-        VigilConfig.DEFAULT_BASELINE_LEARNING, VigilConfig.DEFAULT_BASELINE_TTL, List.of());
+        VigilConfig.DEFAULT_BASELINE_LEARNING, VigilConfig.DEFAULT_BASELINE_TTL, List.of(), null);
     try (VigilServer server = VigilServer.start(config)) {
       assertThat(run("cluster", "add", "demo", "--data-dir", dir.toString())).isZero();
       assertThat(run("simulate", "--cluster", "demo", "--data-dir", dir.toString())).isZero();

@@ -35,31 +35,99 @@ public final class DetectorCatalogue {
   }
 
   /**
-   * The built-in detectors, minus those {@code config} disables.
+   * The built-in detectors, tuned by {@code config.rules()}, minus those the rules switch off and
+   * those {@code config} disables. Each runs behind its alert type's allow-list.
    *
-   * @throws IllegalArgumentException when the config disables an alert type that does not exist,
-   *     which is a typo that would otherwise leave a detector running unnoticed
+   * @throws IllegalArgumentException when the config disables or configures an alert type that
+   *     does not exist, which is a typo that would otherwise leave a detector running unnoticed
    */
   public static DetectorCatalogue builtIn(DetectionConfig config) {
-    List<Detector> all =
-        List.of(
-            new TestAlertDetector(),
-            new PrivilegedContainerDetector(),
-            new SensitiveMountDetector(SensitiveHostPaths.builtIn()),
-            new ClusterAdminBindingDetector());
-    Set<String> unknown = new TreeSet<>(config.disabledAlertTypes());
-    List<Detector> enabled = new ArrayList<>();
+    DetectionRules rules = config.rules();
+    List<Detector> all = builtInDetectors(rules);
+    Set<String> types = new TreeSet<>();
     for (Detector detector : all) {
-      String type = detector.info().alertType();
-      unknown.remove(type);
-      if (!config.disabledAlertTypes().contains(type)) {
-        enabled.add(detector);
-      }
+      types.add(detector.info().alertType());
     }
+    rules.requireKnownAlertTypes(types);
+    Set<String> unknown = new TreeSet<>(config.disabledAlertTypes());
+    unknown.removeAll(types);
     if (!unknown.isEmpty()) {
       throw new IllegalArgumentException("unknown alert types to disable: " + unknown);
     }
+    List<Detector> enabled = new ArrayList<>();
+    for (Detector detector : all) {
+      String type = detector.info().alertType();
+      if (rules.enabled(type) && !config.disabledAlertTypes().contains(type)) {
+        enabled.add(TrustingDetector.wrap(detector, rules.allowlist(type)));
+      }
+    }
     return new DetectorCatalogue(enabled);
+  }
+
+  /** Every built-in detector, enabled or not, in catalogue order. */
+  static List<Detector> builtInDetectors(DetectionRules rules) {
+    return List.of(
+        new TestAlertDetector(),
+        // Workloads and pod specs.
+        new PrivilegedContainerDetector(rules.allowlist(PrivilegedContainerDetector.ALERT_TYPE)),
+        new SensitiveMountDetector(
+            SensitiveHostPaths.of(rules), rules.allowlist(SensitiveMountDetector.ALERT_TYPE)),
+        new HostNamespacePodDetector(rules.allowlist(HostNamespacePodDetector.ALERT_TYPE)),
+        new DangerousCapabilitiesDetector(
+            rules.list(ListName.DANGEROUS_CAPABILITIES),
+            rules.allowlist(DangerousCapabilitiesDetector.ALERT_TYPE)),
+        new PodInKubeNamespaceDetector(
+            rules.list(ListName.SYSTEM_NAMESPACES),
+            rules.allowlist(PodInKubeNamespaceDetector.ALERT_TYPE)),
+        new MaliciousContainerImageDetector(rules.list(ListName.MINER_IMAGES)),
+        new PenTestToolsDetector(rules.list(ListName.OFFENSIVE_TOOLS)),
+        new EphemeralContainerDetector(),
+        new SidecarInjectionDetector(),
+        new CronJobModifiedDetector(),
+        new DisallowedImageDetector(rules.allowlist(DisallowedImageDetector.ALERT_TYPE)),
+        // Exec, attach, port-forward, kubelet.
+        new ExecIntoPodDetector(),
+        new ExecSuspiciousCommandDetector(rules.list(ListName.SUSPICIOUS_COMMANDS)),
+        new PortForwardDetector(),
+        new NodeProxyAccessDetector(),
+        // RBAC and identities.
+        new ClusterAdminBindingDetector(),
+        new HighPrivilegesRoleDetector(),
+        new WildcardRoleDetector(),
+        new WriteRoleDetector(),
+        new PodExecRoleDetector(),
+        new SystemRoleModifiedDetector(rules.list(ListName.SYSTEM_ROLE_EXCEPTIONS)),
+        new ServiceAccountInKubeNamespaceDetector(rules.list(ListName.SYSTEM_NAMESPACES)),
+        new ServiceAccountTokenCreatedDetector(),
+        new ImpersonationPrivilegedDetector(
+            rules.list(ListName.PRIVILEGED_USERS), rules.list(ListName.PRIVILEGED_GROUPS)),
+        new CsrApprovedByUserDetector(),
+        new PermissionsDiscoveryBySaDetector(),
+        new AnonymousRequestAllowedDetector(rules.list(ListName.ANONYMOUS_PUBLIC_PATHS)),
+        new AwsAuthModifiedDetector(rules.list(ListName.AWS_AUTH_CONFIG_MAPS)),
+        new DisallowedUserDetector(),
+        // Secrets and configuration.
+        new ConfigMapCredentialsDetector(rules.list(ListName.CREDENTIAL_PATTERNS)),
+        new SecretAccessBySuspiciousClientDetector(rules.list(ListName.SCRIPTING_CLIENTS)),
+        new SecretModifiedOrDeletedDetector(
+            rules.list(ListName.IGNORED_SECRET_TYPES),
+            rules.list(ListName.IGNORED_SECRET_NAME_PREFIXES)),
+        new CoreDnsModificationDetector(rules.list(ListName.CORE_DNS_CONFIG_MAPS)),
+        // Control plane and defence evasion.
+        new AdmissionControllerDetector(),
+        new DeleteEventsDetector(),
+        new DisallowedNamespaceDetector(rules.allowlist(DisallowedNamespaceDetector.ALERT_TYPE)),
+        // Network exposure.
+        new ExposedDashboardDetector(rules.list(ListName.DASHBOARD_APPS)),
+        new ExposedKubeflowDetector(rules.list(ListName.KUBEFLOW_APPS)),
+        new ExposedServiceDetector(rules.list(ListName.SENSITIVE_APPS)),
+        new ExposedRedisDetector(rules.list(ListName.REDIS_APPS)),
+        new ExposedPostgresDetector(rules.list(ListName.POSTGRES_APPS)),
+        new NodePortServiceDetector(),
+        new IngressWithoutTlsDetector(),
+        // Activity feed.
+        new ResourceActivityDetector(
+            rules.list(ListName.ACTIVITY_RESOURCES), rules.list(ListName.SYSTEM_NAMESPACES)));
   }
 
   public Optional<Detector> get(String alertType) {

@@ -34,7 +34,7 @@ public final class PodSpecs {
   public static final List<String> CONTAINER_LISTS =
       List.of("containers", "initContainers", "ephemeralContainers");
 
-  private static final Map<String, String> KIND_BY_RESOURCE =
+  static final Map<String, String> KIND_BY_RESOURCE =
       Map.of(
           "pods", "Pod",
           "deployments", "Deployment",

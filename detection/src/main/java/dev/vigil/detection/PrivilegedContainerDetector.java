@@ -13,6 +13,10 @@ import java.util.Set;
 /**
  * {@code K8S_PrivilegedContainer}: a workload written with a container whose {@code
  * securityContext.privileged} is true, in any container list and any workload kind.
+ *
+ * <p>Triage: a privileged container is root on the node. Expected only for node agents (CNI, CSI,
+ * monitoring); their images are trusted in the configuration. Anything else: who created it, from
+ * where, and what does the image run?
  */
 final class PrivilegedContainerDetector implements Detector {
 
@@ -37,6 +41,12 @@ final class PrivilegedContainerDetector implements Detector {
   private static final Interest INTEREST =
       Interest.of(PodSpecs.WRITE_VERBS, PodSpecs.WORKLOAD_RESOURCES);
 
+  private final Allowlist allowlist;
+
+  PrivilegedContainerDetector(Allowlist allowlist) {
+    this.allowlist = allowlist;
+  }
+
   @Override
   public DetectorInfo info() {
     return INFO;
@@ -55,7 +65,8 @@ final class PrivilegedContainerDetector implements Detector {
     }
     List<PodSpecs.Container> privileged = new ArrayList<>();
     for (PodSpecs.Container container : PodSpecs.containers(spec)) {
-      if (container.node().path("securityContext").path("privileged").booleanValue()) {
+      if (container.node().path("securityContext").path("privileged").booleanValue()
+          && !allowlist.trustsImage(container.image())) {
         privileged.add(container);
       }
     }

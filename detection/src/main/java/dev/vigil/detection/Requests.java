@@ -114,7 +114,10 @@ final class Requests {
       case "create" -> "created";
       case "update" -> "updated";
       case "patch" -> "patched";
-      case "delete" -> "deleted";
+      case "delete", "deletecollection" -> "deleted";
+      case "get" -> "read";
+      case "list" -> "listed";
+      case "watch" -> "watched";
       default -> verb;
     };
   }

@@ -1,23 +1,16 @@
 package dev.vigil.detection;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 
 /**
- * The host paths a container must not mount, read from {@code sensitive-host-paths.txt}: a path is
- * sensitive when it is a listed path, under one (except under the root), or above one.
+ * The host paths a container must not mount (list {@code sensitiveHostPaths} of the detection
+ * configuration): a path is sensitive when it is a listed path, under one (except under the root),
+ * or above one.
  */
 final class SensitiveHostPaths {
-
-  static final String RESOURCE = "sensitive-host-paths.txt";
 
   private final List<String> paths;
 
@@ -33,24 +26,13 @@ final class SensitiveHostPaths {
     this.paths = List.copyOf(normalised);
   }
 
+  /** The paths of the shipped default configuration. */
   static SensitiveHostPaths builtIn() {
-    try (InputStream in = SensitiveHostPaths.class.getResourceAsStream(RESOURCE)) {
-      if (in == null) {
-        throw new IllegalStateException(RESOURCE + " is missing from the classpath");
-      }
-      List<String> paths = new ArrayList<>();
-      BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-        int comment = line.indexOf('#');
-        String path = (comment < 0 ? line : line.substring(0, comment)).strip();
-        if (!path.isEmpty()) {
-          paths.add(path);
-        }
-      }
-      return new SensitiveHostPaths(paths);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + RESOURCE, e);
-    }
+    return of(DetectionRules.defaults());
+  }
+
+  static SensitiveHostPaths of(DetectionRules rules) {
+    return new SensitiveHostPaths(rules.list(ListName.SENSITIVE_HOST_PATHS));
   }
 
   List<String> paths() {

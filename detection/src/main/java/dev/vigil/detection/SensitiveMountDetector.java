@@ -13,7 +13,11 @@ import java.util.Set;
 /**
  * {@code K8S_SensitiveMount}: a workload written with a {@code hostPath} volume at, under or above a
  * sensitive host path ({@link SensitiveHostPaths}). It fires on the volume even when no container
- * mounts it yet, since an ephemeral container can mount it later.
+ * mounts it yet, since an ephemeral container can mount it later. It stays quiet when every
+ * container that mounts the volume (every container, when none does) has a trusted image.
+ *
+ * <p>Triage: a container with the host's {@code /etc}, {@code /var/lib/kubelet} or runtime socket
+ * owns the node. Expected for log shippers and node agents; check the image and who deployed it.
  */
 final class SensitiveMountDetector implements Detector {
 
@@ -38,8 +42,11 @@ final class SensitiveMountDetector implements Detector {
 
   private final SensitiveHostPaths sensitive;
 
-  SensitiveMountDetector(SensitiveHostPaths sensitive) {
+  private final Allowlist allowlist;
+
+  SensitiveMountDetector(SensitiveHostPaths sensitive, Allowlist allowlist) {
     this.sensitive = sensitive;
+    this.allowlist = allowlist;
   }
 
   @Override
@@ -77,12 +84,19 @@ final class SensitiveMountDetector implements Detector {
       return List.of();
     }
     Set<String> mountingContainers = new LinkedHashSet<>();
-    for (PodSpecs.Container container : PodSpecs.containers(spec)) {
+    List<PodSpecs.Container> all = PodSpecs.containers(spec);
+    List<PodSpecs.Container> mounting = new ArrayList<>();
+    for (PodSpecs.Container container : all) {
       for (JsonNode mount : container.node().path("volumeMounts")) {
         if (volumes.contains(mount.path("name").asText(""))) {
           mountingContainers.add(container.name());
+          mounting.add(container);
+          break;
         }
       }
+    }
+    if (allowlist.trustsAllImages(mounting.isEmpty() ? all : mounting)) {
+      return List.of();
     }
     JsonNode object = Requests.writtenObject(event);
     String kind = PodSpecs.workloadKind(event);

@@ -31,9 +31,16 @@ class CatalogueFixturesTest {
   @Test
   void everyDetectorHasFixturesThatFireAndStayQuietThroughTheTopology() throws Exception {
     Path root = fixturesRoot();
+    DetectionRules rules = TopologyHarness.allTypesRules();
     DetectorCatalogue catalogue =
-        DetectorCatalogue.builtIn(DetectionConfig.defaults(new SimpleMeterRegistry()));
-    assertThat(catalogue.alertTypes()).isNotEmpty();
+        DetectorCatalogue.builtIn(
+            DetectionConfig.defaults(new SimpleMeterRegistry()).withRules(rules));
+    assertThat(catalogue.alertTypes())
+        .as("the test configuration switches every built-in detector on")
+        .containsExactlyInAnyOrderElementsOf(
+            DetectorCatalogue.builtInDetectors(rules).stream()
+                .map(d -> d.info().alertType())
+                .collect(Collectors.toList()));
     List<String> failures = new ArrayList<>();
     int runs = 0;
 
@@ -47,7 +54,7 @@ class CatalogueFixturesTest {
       if (quiet.isEmpty()) {
         failures.add(type + ": no fixtures/" + type + "/quiet-*.json");
       }
-      try (TopologyHarness harness = new TopologyHarness(stateDir.resolve(type))) {
+      try (TopologyHarness harness = new TopologyHarness(stateDir.resolve(type), rules)) {
         for (Path fixture : fires) {
           harness.send(Files.readString(fixture));
           List<Finding> own = ofType(harness.findings(), type);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.vigil.schemas.AuditEvent;
 import dev.vigil.schemas.Severity;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -64,19 +65,42 @@ class DetectorIndexTest {
   void theBuiltInCatalogueIsIndexed() {
     DetectorCatalogue catalogue =
         DetectorCatalogue.builtIn(DetectionConfig.defaults(new SimpleMeterRegistry()));
-    assertThat(catalogue.alertTypes())
+    List<String> builtIn = new ArrayList<>();
+    for (Detector detector : DetectorCatalogue.builtInDetectors(DetectionRules.defaults())) {
+      builtIn.add(detector.info().alertType());
+    }
+    builtIn.removeAll(DetectionRules.OPT_IN_TYPES);
+    assertThat(List.copyOf(catalogue.alertTypes())).isEqualTo(builtIn);
+    List<String> anyRequest =
+        List.of(
+            "K8S_TestAlert",
+            "K8S_PenTestToolsKubeHunter",
+            "VIGIL_ImpersonationPrivileged",
+            "VIGIL_AnonymousRequestAllowed");
+    assertThat(types(catalogue.index().candidates("watch", "configmaps")))
+        .containsExactlyElementsOf(anyRequest);
+    assertThat(types(catalogue.index().candidates("create", "cronjobs")))
         .containsExactly(
             "K8S_TestAlert",
             "K8S_PrivilegedContainer",
             "K8S_SensitiveMount",
-            "K8S_ClusterAdminBinding");
-    assertThat(types(catalogue.index().candidates("watch", "configmaps")))
-        .containsExactly("K8S_TestAlert");
-    assertThat(types(catalogue.index().candidates("create", "cronjobs")))
-        .containsExactly("K8S_TestAlert", "K8S_PrivilegedContainer", "K8S_SensitiveMount");
+            "VIGIL_HostNamespacePod",
+            "VIGIL_DangerousCapabilities",
+            "VIGIL_PodInKubeNamespace",
+            "K8S_MaliciousContainerImage",
+            "K8S_PenTestToolsKubeHunter",
+            "VIGIL_CronJobModified",
+            "VIGIL_ImpersonationPrivileged",
+            "VIGIL_AnonymousRequestAllowed");
     assertThat(types(catalogue.index().candidates("patch", "rolebindings")))
-        .containsExactly("K8S_TestAlert", "K8S_ClusterAdminBinding");
+        .containsExactly(
+            "K8S_TestAlert",
+            "K8S_PenTestToolsKubeHunter",
+            "K8S_ClusterAdminBinding",
+            "VIGIL_ImpersonationPrivileged",
+            "VIGIL_AnonymousRequestAllowed");
     assertThat(catalogue.get("K8S_SensitiveMount")).isPresent();
+    assertThat(catalogue.get("VIGIL_DisallowedUser")).as("opt-in, off by default").isEmpty();
     assertThat(catalogue.get("K8S_Nothing")).isEmpty();
   }
 

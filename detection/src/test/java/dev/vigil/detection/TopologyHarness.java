@@ -8,6 +8,8 @@ import dev.vigil.schemas.VigilHeaders;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,8 +42,18 @@ final class TopologyHarness implements AutoCloseable {
   }
 
   TopologyHarness(Path stateDir, Set<String> disabledAlertTypes) {
+    this(stateDir, DetectionRules.defaults(), disabledAlertTypes);
+  }
+
+  TopologyHarness(Path stateDir, DetectionRules rules) {
+    this(stateDir, rules, Set.of());
+  }
+
+  TopologyHarness(Path stateDir, DetectionRules rules, Set<String> disabledAlertTypes) {
     DetectionConfig config =
-        DetectionConfig.defaults(registry).withDisabledAlertTypes(disabledAlertTypes);
+        DetectionConfig.defaults(registry)
+            .withDisabledAlertTypes(disabledAlertTypes)
+            .withRules(rules);
     driver =
         new TopologyTestDriver(
             DetectionTopology.build(config),
@@ -109,6 +121,16 @@ final class TopologyHarness implements AutoCloseable {
   double findingsCounted(String type) {
     Counter counter = registry.find(DetectionMetrics.FINDINGS).tag("type", type).counter();
     return counter == null ? 0 : counter.count();
+  }
+
+  /** The shipped rules with the test overlay that switches on every opt-in alert type. */
+  static DetectionRules allTypesRules() {
+    try (InputStream in = TopologyHarness.class.getResourceAsStream("/catalogue-test-rules.yaml")) {
+      return DetectionRules.defaults()
+          .overlay("catalogue-test-rules.yaml", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   static String keyOf(String json) {

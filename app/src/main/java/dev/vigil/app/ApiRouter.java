@@ -28,6 +28,7 @@ final class ApiRouter {
 
   private ApiRouter() {}
 
+  /** What this process runs; the parts of a role it does not run are null. */
   record Parts(
       ClusterRegistry registry,
       ClusterActivity activity,
@@ -55,12 +56,17 @@ final class ApiRouter {
         .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
         .end(parts.metrics().scrape()));
 
-    SimulateRoute.mount(router, parts.registry(), parts.gateway());
-    IngestRoutes.mount(router, parts.registry(), parts.gateway(), parts.limits(), parts.activity());
-    ClusterRoutes.mount(router, parts.registry(), parts.registry(), parts.activity());
-    TokenRoutes.mount(router, parts.registry(), parts.registry());
-    AlertsRoutes.mount(router, parts.registry(), parts.queries(), parts.statusSink(), parts.feed());
-    DashboardRoutes.mount(router, parts.registry());
+    // Each role mounts its own routes; a detect-only process serves health and metrics alone.
+    if (parts.gateway() != null) {
+      SimulateRoute.mount(router, parts.registry(), parts.gateway());
+      IngestRoutes.mount(router, parts.registry(), parts.gateway(), parts.limits(), parts.activity());
+      ClusterRoutes.mount(router, parts.registry(), parts.registry(), parts.activity());
+      TokenRoutes.mount(router, parts.registry(), parts.registry());
+    }
+    if (parts.queries() != null) {
+      AlertsRoutes.mount(router, parts.registry(), parts.queries(), parts.statusSink(), parts.feed());
+      DashboardRoutes.mount(router, parts.registry());
+    }
 
     router.errorHandler(404, ctx -> error(ctx, 404, "not_found",
         "no such endpoint: " + ctx.request().path() + "; see the API table in the README"));

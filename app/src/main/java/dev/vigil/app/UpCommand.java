@@ -1,13 +1,12 @@
 package dev.vigil.app;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.io.PrintWriter;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code vigil up}: gateway, detection, alerts and API in one process. */
@@ -16,81 +15,18 @@ import picocli.CommandLine.Spec;
         + "Without --kafka-bootstrap it starts an embedded Kafka broker in the data dir.")
 final class UpCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
-
-  @Option(names = "--data-dir", defaultValue = "${env:VIGIL_DATA_DIR:-data}",
-      description = "data directory (env VIGIL_DATA_DIR, default ${DEFAULT-VALUE})")
-  Path dataDir;
-
-  @Option(names = "--port", defaultValue = "${env:VIGIL_PORT:-8443}",
-      description = "HTTPS port (env VIGIL_PORT, default ${DEFAULT-VALUE})")
-  int port;
-
-  @Option(names = "--bind", defaultValue = "${env:VIGIL_BIND:-0.0.0.0}",
-      description = "address to listen on (env VIGIL_BIND, default ${DEFAULT-VALUE})")
-  String bind;
-
-  @Option(names = "--kafka-bootstrap", defaultValue = "${env:VIGIL_KAFKA_BOOTSTRAP}",
-      description = "an existing Kafka cluster, HOST:PORT[,...] (env VIGIL_KAFKA_BOOTSTRAP); default: embedded broker")
-  String kafkaBootstrap;
-
-  @Option(names = "--tls-cert", defaultValue = "${env:VIGIL_TLS_CERT}",
-      description = "PEM certificate (env VIGIL_TLS_CERT); default: generated into DATA/tls")
-  Path tlsCert;
-
-  @Option(names = "--tls-key", defaultValue = "${env:VIGIL_TLS_KEY}",
-      description = "PEM private key for --tls-cert (env VIGIL_TLS_KEY)")
-  Path tlsKey;
-
-  @Option(names = "--hostname", split = ",",
-      description = "extra host names for the generated certificate")
-  List<String> hostnames = new ArrayList<>();
-
-  @Option(names = "--body-limit", defaultValue = "${env:VIGIL_BODY_LIMIT:-12582912}",
-      description = "largest request body in bytes, also after gzip decoding (env VIGIL_BODY_LIMIT, default ${DEFAULT-VALUE})")
-  long bodyLimit;
-
-  @Option(names = "--stream-threads", defaultValue = "${env:VIGIL_STREAM_THREADS:-1}",
-      description = "Kafka Streams threads per application (env VIGIL_STREAM_THREADS, default ${DEFAULT-VALUE})")
-  int streamThreads;
-
-  @Option(names = "--alert-window", defaultValue = "${env:VIGIL_ALERT_WINDOW:-PT1H}",
-      description = "findings of one fingerprint within this ISO-8601 duration update one alert (env VIGIL_ALERT_WINDOW, default ${DEFAULT-VALUE})")
-  Duration alertWindow;
-
-  @Option(names = "--unhealthy-after", defaultValue = "${env:VIGIL_UNHEALTHY_AFTER:-PT15M}",
-      description = "a cluster silent this long (ISO-8601 duration) is Unhealthy (env VIGIL_UNHEALTHY_AFTER, default ${DEFAULT-VALUE})")
-  Duration unhealthyAfter;
-
-  @Option(names = "--rules-dir", defaultValue = "${env:VIGIL_RULES_DIR}",
-      description = "a folder of Sigma rules for Kubernetes audit logs, reloaded when a file changes (env VIGIL_RULES_DIR); the shipped rules always load")
-  Path rulesDir;
-
-  @Option(names = "--rules-lenient", defaultValue = "${env:VIGIL_RULES_LENIENT:-false}",
-      description = "skip invalid Sigma rules with a warning instead of refusing to start (env VIGIL_RULES_LENIENT)")
-  boolean rulesLenient;
-
-  @Option(names = "--baseline-learning", defaultValue = "${env:VIGIL_BASELINE_LEARNING:-P7D}",
-      description = "learning period of the baseline detectors, ISO-8601; PT0S alerts on first sight (env VIGIL_BASELINE_LEARNING, default ${DEFAULT-VALUE})")
-  Duration baselineLearning;
-
-  @Option(names = "--baseline-ttl", defaultValue = "${env:VIGIL_BASELINE_TTL:-P30D}",
-      description = "a learned baseline entry unseen this long is forgotten (env VIGIL_BASELINE_TTL, default ${DEFAULT-VALUE})")
-  Duration baselineTtl;
-
-  @Option(names = "--threat-intel", split = ",", defaultValue = "${env:VIGIL_THREAT_INTEL}",
-      description = "CIDR list files (IPv4/IPv6, one per line) for K8S_TI_Proxy, re-read when changed (env VIGIL_THREAT_INTEL)")
-  List<Path> threatIntel = new ArrayList<>();
-
-  @Option(names = "--detection-config", defaultValue = "${env:VIGIL_DETECTION_CONFIG}",
-      description = "YAML file of detection allow-lists and data lists, layered on the shipped defaults "
-          + "(env VIGIL_DETECTION_CONFIG); an unknown key stops start-up")
-  Path detectionConfig;
+  @Mixin ServerOptions options;
 
   @Override
   public Integer call() throws Exception {
-    VigilConfig config = new VigilConfig(dataDir, bind, port, kafkaBootstrap, tlsCert, tlsKey, hostnames,
-        bodyLimit, streamThreads, alertWindow, unhealthyAfter, rulesDir, rulesLenient, baselineLearning,
-        baselineTtl, threatIntel == null ? List.of() : threatIntel, detectionConfig);
+    return serve(spec, options.toConfig(spec, Role.all()));
+  }
+
+  /**
+   * Runs a server until the JVM is asked to stop (SIGTERM, Ctrl-C): then it stops accepting requests,
+   * finishes those in flight, commits the Streams applications and closes Kafka clients.
+   */
+  static int serve(picocli.CommandLine.Model.CommandSpec spec, VigilConfig config) throws InterruptedException {
     VigilServer server = VigilServer.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -99,13 +35,70 @@ final class UpCommand implements Callable<Integer> {
       org.apache.logging.log4j.LogManager.shutdown();
       stopped.countDown();
     }, "vigil-shutdown"));
-    var out = spec.commandLine().getOut();
-    out.println("Vigil is ready at " + server.url());
-    out.println("  admin token: " + server.dataDir().adminToken().toAbsolutePath());
+    PrintWriter out = spec.commandLine().getOut();
+    out.println("Vigil is ready at " + server.url() + " (" + describe(config.roles()) + ")");
+    if (config.runs(Role.GATEWAY)) {
+      out.println("  admin token: " + server.dataDir().adminToken().toAbsolutePath());
+    }
     out.println("  CA certificate: " + server.caCertificate().toAbsolutePath());
-    out.println("  next: ./vigil cluster add NAME, then ./vigil simulate --cluster NAME, then ./vigil alerts");
+    if (config.roles().equals(Role.all())) {
+      out.println("  next: ./vigil cluster add NAME, then ./vigil simulate --cluster NAME, then ./vigil alerts");
+    }
     out.flush();
     stopped.await();
     return 0;
+  }
+
+  private static String describe(Set<Role> roles) {
+    if (roles.equals(Role.all())) {
+      return "all roles";
+    }
+    StringBuilder text = new StringBuilder("roles:");
+    for (Role role : EnumSet.copyOf(roles)) {
+      text.append(' ').append(role.command);
+    }
+    return text.toString();
+  }
+
+  /** {@code vigil gateway}: HTTPS ingest, clusters and tokens, against an existing Kafka. */
+  @Command(name = "gateway", mixinStandardHelpOptions = true,
+      description = "Run the HTTPS ingest gateway with cluster and token management against --kafka-bootstrap. "
+          + "Run several behind a load balancer.")
+  static final class Gateway implements Callable<Integer> {
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+    @Mixin ServerOptions options;
+
+    @Override
+    public Integer call() throws Exception {
+      return serve(spec, options.toConfig(spec, EnumSet.of(Role.GATEWAY)));
+    }
+  }
+
+  /** {@code vigil detect}: the detection Streams application, against an existing Kafka. */
+  @Command(name = "detect", mixinStandardHelpOptions = true,
+      description = "Run the detection Kafka Streams application against --kafka-bootstrap. Instances split "
+          + "the raw topic's partitions; when one stops, the others take over. Serves /healthz, /readyz, /metrics.")
+  static final class Detect implements Callable<Integer> {
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+    @Mixin ServerOptions options;
+
+    @Override
+    public Integer call() throws Exception {
+      return serve(spec, options.toConfig(spec, EnumSet.of(Role.DETECT)));
+    }
+  }
+
+  /** {@code vigil alerts-api}: the alerts Streams application, the alerts API and the dashboard. */
+  @Command(name = "alerts-api", mixinStandardHelpOptions = true,
+      description = "Run the alerts Kafka Streams application, the alerts API, live stream and dashboard "
+          + "against --kafka-bootstrap. Every instance answers every query.")
+  static final class AlertsApi implements Callable<Integer> {
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+    @Mixin ServerOptions options;
+
+    @Override
+    public Integer call() throws Exception {
+      return serve(spec, options.toConfig(spec, EnumSet.of(Role.ALERTS_API)));
+    }
   }
 }

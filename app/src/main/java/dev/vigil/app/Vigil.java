@@ -13,6 +13,9 @@ import picocli.CommandLine.Command;
     description = "Threat detection for Kubernetes audit logs.",
     subcommands = {
       UpCommand.class,
+      UpCommand.Gateway.class,
+      UpCommand.Detect.class,
+      UpCommand.AlertsApi.class,
       ClusterCommand.class,
       SendCommand.class,
       AgentCommand.class,
@@ -30,17 +33,46 @@ public final class Vigil implements Runnable {
 
   public static void main(String[] args) {
     configureLogDirectory(args);
-    int exit = commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args);
+    int exit = execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
     if (exit != 0 || !isLongRunning(args)) {
       System.exit(exit);
     }
   }
 
+  /**
+   * Runs {@code args} with option defaults from the environment and the config file ({@code --config}
+   * or {@code VIGIL_CONFIG}), writing to the given streams.
+   */
+  static int execute(PrintWriter out, PrintWriter err, String... args) {
+    VigilDefaults defaults;
+    try {
+      defaults = VigilDefaults.forArgs(System.getenv(), args);
+    } catch (StartupException e) {
+      err.println("vigil: " + e.getMessage());
+      return 1;
+    }
+    return commandLine(out, err, defaults).execute(args);
+  }
+
   /** The command line with its error handling, writing to the given streams (tests pass their own). */
   static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+    return commandLine(out, err, new VigilDefaults(System.getenv(), null));
+  }
+
+  static CommandLine commandLine(PrintWriter out, PrintWriter err, VigilDefaults defaults) {
     CommandLine cli = new CommandLine(new Vigil());
     cli.setOut(out);
     cli.setErr(err);
+    cli.setDefaultValueProvider(defaults);
+    // A bad value is reported with where it came from: a flag, an environment variable or the config file.
+    cli.setParameterExceptionHandler((ex, args) -> {
+      CommandLine failed = ex.getCommandLine();
+      String source = ex.getArgSpec() == null ? "" : defaults.sourceOf(ex.getArgSpec());
+      failed.getErr().println("vigil: " + ex.getMessage() + source);
+      failed.getErr().println("Run 'vigil " + failed.getCommandSpec().qualifiedName().replaceFirst("^vigil ?", "")
+          + " --help' for the options.");
+      return 2;
+    });
     cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
       if (ex instanceof CliException || ex instanceof StartupException) {
         commandLine.getErr().println("vigil: " + ex.getMessage());
@@ -53,7 +85,7 @@ public final class Vigil implements Runnable {
 
   private static boolean isLongRunning(String[] args) {
     for (String arg : args) {
-      if (arg.equals("up")) {
+      if (arg.equals("up") || arg.equals("gateway") || arg.equals("detect") || arg.equals("alerts-api")) {
         return true;
       }
       if (!arg.startsWith("-")) {

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The configuration of one {@code vigil up} process, validated at start-up. Each field is a flag of
@@ -28,6 +29,8 @@ import java.util.List;
  * @param threatIntelFiles CIDR lists for {@code K8S_TI_Proxy}, re-read when they change
  * @param detectionConfig a YAML file of detection allow-lists and data lists layered on the shipped
  *     defaults, or null for the defaults alone
+ * @param roles the roles this process runs ({@code vigil up}: all of them)
+ * @param kafka Kafka properties passed through to the clients, the producer and Streams
  */
 record VigilConfig(
     Path dataDir,
@@ -46,7 +49,9 @@ record VigilConfig(
     Duration baselineLearning,
     Duration baselineTtl,
     List<Path> threatIntelFiles,
-    Path detectionConfig) {
+    Path detectionConfig,
+    Set<Role> roles,
+    KafkaOverrides kafka) {
 
   static final int DEFAULT_PORT = 8443;
   static final long DEFAULT_BODY_LIMIT = 12L * 1024 * 1024;
@@ -73,6 +78,15 @@ record VigilConfig(
       throw new StartupException("--unhealthy-after must be a positive ISO-8601 duration, e.g. PT15M");
     }
     hostnames = List.copyOf(hostnames);
+    roles = roles.isEmpty() ? Set.of() : java.util.EnumSet.copyOf(roles);
+    if (roles.isEmpty()) {
+      throw new StartupException("a Vigil process needs at least one role");
+    }
+    if (kafkaBootstrap == null && !roles.equals(Role.all())) {
+      throw new StartupException("vigil " + roles.iterator().next().command + " runs one role against an existing "
+          + "Kafka cluster: give --kafka-bootstrap HOST:PORT (or VIGIL_KAFKA_BOOTSTRAP); vigil up runs every "
+          + "role with an embedded broker");
+    }
     if (rulesDir != null && !Files.isDirectory(rulesDir)) {
       throw new StartupException("--rules-dir " + rulesDir + " is not a directory: create it, or point"
           + " --rules-dir at the folder that holds your Sigma rule files");
@@ -106,32 +120,43 @@ record VigilConfig(
   static VigilConfig forTests(Path dataDir) {
     return new VigilConfig(dataDir, "127.0.0.1", 0, null, null, null, List.of(), DEFAULT_BODY_LIMIT, 1,
         Duration.ofHours(1), Duration.ofMinutes(15), null, false, DEFAULT_BASELINE_LEARNING, DEFAULT_BASELINE_TTL,
-        List.of(), null);
+        List.of(), null, Role.all(), KafkaOverrides.none());
   }
 
   VigilConfig withRules(Path dir, boolean lenient) {
     return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames, bodyLimitBytes,
         streamThreads, alertDedupWindow, unhealthyAfter, dir, lenient, baselineLearning, baselineTtl,
-        threatIntelFiles, detectionConfig);
+        threatIntelFiles, detectionConfig, roles, kafka);
   }
 
   VigilConfig withBaselineLearning(Duration learning) {
     return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames,
         bodyLimitBytes, streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient, learning,
-        baselineTtl, threatIntelFiles, detectionConfig);
+        baselineTtl, threatIntelFiles, detectionConfig, roles, kafka);
   }
 
   VigilConfig withThreatIntelFiles(List<Path> files) {
     return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames,
         bodyLimitBytes, streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient,
-        baselineLearning, baselineTtl, files, detectionConfig);
+        baselineLearning, baselineTtl, files, detectionConfig, roles, kafka);
   }
 
   /** The same configuration with this detection config file. */
   VigilConfig withDetectionConfig(Path file) {
     return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames, bodyLimitBytes,
         streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient, baselineLearning, baselineTtl,
-        threatIntelFiles, file);
+        threatIntelFiles, file, roles, kafka);
+  }
+
+  boolean runs(Role role) {
+    return roles.contains(role);
+  }
+
+  /** The same configuration running only {@code only}, against {@code bootstrap}. */
+  VigilConfig withRoles(Set<Role> only, String bootstrap) {
+    return new VigilConfig(dataDir, bindHost, port, bootstrap, tlsCert, tlsKey, hostnames, bodyLimitBytes,
+        streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient, baselineLearning, baselineTtl,
+        threatIntelFiles, detectionConfig, only, kafka);
   }
 
   boolean embeddedKafka() {

@@ -18,12 +18,15 @@ import dev.vigil.ingest.ClusterActivity;
 import dev.vigil.ingest.ClusterRegistry;
 import dev.vigil.ingest.IngestGateway;
 import dev.vigil.ingest.IngestLimits;
+import dev.vigil.ingest.InstallState;
 import dev.vigil.ingest.TlsMaterial;
 import dev.vigil.ingest.Tokens;
 import dev.vigil.kafkalocal.EmbeddedKafka;
 import dev.vigil.schemas.ApiToken;
 import dev.vigil.schemas.Topics;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -40,6 +43,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
@@ -121,8 +125,9 @@ final class VigilServer implements AutoCloseable {
 
   private void startAll() throws Exception {
     long started = System.nanoTime();
-    // Read and check the detection rules first: a typo in them should stop start-up at once.
-    DetectionRules detectionRules = detectionRules(config.detectionConfig());
+    boolean gatewayRole = config.runs(Role.GATEWAY);
+    boolean detectRole = config.runs(Role.DETECT);
+    boolean alertsRole = config.runs(Role.ALERTS_API);
     dataDir.prepare();
     metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(metrics);
@@ -132,20 +137,25 @@ final class VigilServer implements AutoCloseable {
     gc.bindTo(metrics);
     resources.add(gc);
 
-    // Rules first: an invalid rule should stop start-up before a broker is started for nothing.
-    DetectionConfig detectionConfig = DetectionConfig.defaults(metrics)
-        .withRules(detectionRules)
-        .withStateful(config.stateful());
-    SigmaCatalogue catalogue;
-    try {
-      catalogue = SigmaCatalogue.load(DetectorCatalogue.builtIn(detectionConfig).all(),
-          SigmaConfig.defaults().withRulesDir(config.rulesDir()).withLenient(config.rulesLenient()),
-          metrics);
-    } catch (RuleLoadException | IllegalArgumentException e) {
-      throw new StartupException(e.getMessage(), e);
+    // Rules first: a typo in them or an invalid Sigma rule should stop start-up before a broker is
+    // started for nothing.
+    SigmaCatalogue catalogue = null;
+    DetectionConfig detectionConfig = null;
+    if (detectRole) {
+      DetectionRules detectionRules = detectionRules(config.detectionConfig());
+      detectionConfig = DetectionConfig.defaults(metrics)
+          .withRules(detectionRules)
+          .withStateful(config.stateful());
+      try {
+        catalogue = SigmaCatalogue.load(DetectorCatalogue.builtIn(detectionConfig).all(),
+            SigmaConfig.defaults().withRulesDir(config.rulesDir()).withLenient(config.rulesLenient()),
+            metrics);
+      } catch (RuleLoadException | IllegalArgumentException e) {
+        throw new StartupException(e.getMessage(), e);
+      }
+      resources.add(catalogue);
+      catalogue.startWatching();
     }
-    resources.add(catalogue);
-    catalogue.startWatching();
 
     if (config.embeddedKafka()) {
       LOG.info("Starting the embedded Kafka broker in {}", dataDir.kafkaDir().toAbsolutePath());
@@ -154,46 +164,70 @@ final class VigilServer implements AutoCloseable {
     } else {
       bootstrap = config.kafkaBootstrap();
       LOG.info("Using Kafka at {}", bootstrap);
-      createTopics(bootstrap);
+      createTopics();
     }
 
-    registry = new ClusterRegistry(kafkaClientConfig());
-    registry.start();
-    if (!registry.awaitCaughtUp(START_TIMEOUT)) {
-      throw new StartupException("could not read the cluster registry from Kafka at " + bootstrap
-          + " within " + START_TIMEOUT.toSeconds() + " s: check that Kafka is reachable");
+    if (gatewayRole || alertsRole) {
+      registry = new ClusterRegistry(kafkaClientConfig());
+      registry.start();
+      if (!registry.awaitCaughtUp(START_TIMEOUT)) {
+        throw new StartupException("could not read the cluster registry from Kafka at " + bootstrap
+            + " within " + START_TIMEOUT.toSeconds() + " s: check that Kafka is reachable");
+      }
     }
-    ensureAdminToken();
+    if (gatewayRole) {
+      ensureAdminToken();
+    }
 
     tls = config.tlsCert() != null
         ? TlsMaterial.fromFiles(config.tlsCert(), config.tlsKey())
         : TlsMaterial.loadOrCreate(dataDir.tlsDir(), config.hostnames());
 
-    ClusterActivity activity = new ClusterActivity(config.unhealthyAfter(), java.time.Clock.systemUTC());
-    IngestLimits limits = IngestLimits.defaults().withMaxBodyBytes(config.bodyLimitBytes());
-    gateway = new IngestGateway(kafkaClientConfig(), limits, metrics);
+    ClusterActivity activity = null;
+    IngestLimits limits = null;
+    if (gatewayRole) {
+      activity = new ClusterActivity(config.unhealthyAfter(), java.time.Clock.systemUTC());
+      limits = IngestLimits.defaults().withMaxBodyBytes(config.bodyLimitBytes());
+      Map<String, Object> producer = new HashMap<>(kafkaClientConfig());
+      producer.putAll(config.kafka().producer());
+      gateway = new IngestGateway(producer, limits, metrics);
+      registerClusterGauges(activity);
+    }
 
-    detection = streams(DetectionApp.streamsProperties(bootstrap, dataDir.streamsDir()),
-        builder -> DetectionTopology.addTo(builder, detectionConfig, catalogue));
-    AlertsConfig alertsConfig = AlertsConfig.defaults(metrics).withDedupWindow(config.alertDedupWindow());
-    alerts = streams(AlertsApp.streamsProperties(bootstrap, dataDir.streamsDir()),
-        builder -> AlertsTopology.addTo(builder, alertsConfig));
-    for (KafkaStreams streams : List.of(detection, alerts)) {
+    if (detectRole) {
+      DetectionConfig detectionSettings = detectionConfig;
+      SigmaCatalogue detectors = catalogue;
+      detection = streams(DetectionApp.streamsProperties(bootstrap, dataDir.streamsDir()),
+          builder -> DetectionTopology.addTo(builder, detectionSettings, detectors));
+    }
+    if (alertsRole) {
+      AlertsConfig alertsConfig = AlertsConfig.defaults(metrics).withDedupWindow(config.alertDedupWindow());
+      alerts = streams(AlertsApp.streamsProperties(bootstrap, dataDir.streamsDir()),
+          builder -> AlertsTopology.addTo(builder, alertsConfig));
+    }
+    for (KafkaStreams streams : runningStreams()) {
       streams.setUncaughtExceptionHandler(e -> {
         LOG.error("A Kafka Streams thread failed and is replaced: {}", e.toString(), e);
         return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
       });
+      KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+      streamsMetrics.bindTo(metrics);
+      resources.add(streamsMetrics);
       streams.start();
     }
 
-    AlertQueries queries = AlertQueries.of(alerts);
-    statusSink = new KafkaAlertStatusSink(kafkaClientConfig());
-    KafkaAlertFeed feed = new KafkaAlertFeed(kafkaClientConfig(), KafkaAlertFeed.DEFAULT_MAX_SUBSCRIPTIONS);
+    AlertQueries queries = null;
+    KafkaAlertFeed feed = null;
+    if (alertsRole) {
+      queries = AlertQueries.of(alerts);
+      statusSink = new KafkaAlertStatusSink(kafkaClientConfig());
+      feed = new KafkaAlertFeed(kafkaClientConfig(), KafkaAlertFeed.DEFAULT_MAX_SUBSCRIPTIONS);
+    }
 
     vertx = Vertx.vertx();
     Router router = Router.router(vertx);
-    ApiRouter.configure(router, new ApiRouter.Parts(registry, activity, gateway, limits, queries, statusSink, feed, metrics,
-        this::ready));
+    ApiRouter.configure(router, new ApiRouter.Parts(registry, activity, gateway, limits, queries, statusSink,
+        feed, metrics, this::ready));
     HttpServerOptions options = tls.applyTo(new HttpServerOptions())
         .setHost(config.bindHost())
         .setPort(config.port())
@@ -205,8 +239,32 @@ final class VigilServer implements AutoCloseable {
     url = "https://" + host + ":" + httpServer.actualPort();
 
     awaitStreamsRunning();
-    Files.writeString(dataDir.serverUrl(), url + "\n");
+    if (gatewayRole || alertsRole) {
+      Files.writeString(dataDir.serverUrl(), url + "\n");
+    }
     LOG.info("Vigil ready at {} after {} ms", url, (System.nanoTime() - started) / 1_000_000);
+  }
+
+  private List<KafkaStreams> runningStreams() {
+    List<KafkaStreams> running = new ArrayList<>();
+    if (detection != null) {
+      running.add(detection);
+    }
+    if (alerts != null) {
+      running.add(alerts);
+    }
+    return running;
+  }
+
+  /** {@code vigil_clusters{state}}: how many registered clusters are in each install state, as this gateway sees them. */
+  private void registerClusterGauges(ClusterActivity activity) {
+    for (InstallState state : InstallState.values()) {
+      Gauge.builder("vigil.clusters", () -> registry.all().stream()
+              .filter(c -> activity.installState(c.name()) == state).count())
+          .description("Registered clusters by install state, as seen by this gateway")
+          .tag("state", state.name())
+          .register(metrics);
+    }
   }
 
   private void ensureAdminToken() throws IOException {
@@ -222,8 +280,11 @@ final class VigilServer implements AutoCloseable {
     registry.ensureApiToken(token, DEFAULT_WORKSPACE, ApiToken.ROLE_ADMIN, "vigil up admin token");
   }
 
+  /** Settings every Kafka client shares: the bootstrap servers and the operator's client properties. */
   private Map<String, Object> kafkaClientConfig() {
-    return Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    Map<String, Object> client = new HashMap<>(config.kafka().client());
+    client.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    return client;
   }
 
   /**
@@ -231,6 +292,8 @@ final class VigilServer implements AutoCloseable {
    * {@code ensure.explicit.internal.resource.naming} fails the start-up on any generated name.
    */
   private KafkaStreams streams(Properties props, Consumer<StreamsBuilder> topology) {
+    config.kafka().client().forEach(props::putIfAbsent);
+    props.putAll(config.kafka().streams());
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
     // After a crash, a restarted process waits this long for its old member to be declared dead.
     props.putIfAbsent(StreamsConfig.consumerPrefix("session.timeout.ms"), 10_000);
@@ -240,8 +303,8 @@ final class VigilServer implements AutoCloseable {
     return new KafkaStreams(builder.build(props), props);
   }
 
-  private static void createTopics(String bootstrap) throws Exception {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+  private void createTopics() throws Exception {
+    try (Admin admin = Admin.create(kafkaClientConfig())) {
       int brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
       List<String> created = Topics.createMissing(admin, (short) Math.min(3, brokers), 30_000);
       if (!created.isEmpty()) {
@@ -254,19 +317,24 @@ final class VigilServer implements AutoCloseable {
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (!ready()) {
       if (System.nanoTime() > deadline) {
-        throw new StartupException("the detection and alerts applications did not reach RUNNING within "
-            + START_TIMEOUT.toSeconds() + " s (detection " + detection.state() + ", alerts " + alerts.state()
-            + "): see " + dataDir.logsDir().resolve("kafka.log"));
+        throw new StartupException("the Streams applications did not reach RUNNING within "
+            + START_TIMEOUT.toSeconds() + " s (detection " + (detection == null ? "-" : detection.state())
+            + ", alerts " + (alerts == null ? "-" : alerts.state()) + "): see "
+            + dataDir.logsDir().resolve("kafka.log"));
       }
       Thread.sleep(50);
     }
   }
 
-  /** Ready when both Streams applications run (which implies Kafka is reachable). */
+  /** Ready when this process's Streams applications run and its registry has read Kafka. */
   boolean ready() {
-    return detection != null && alerts != null
-        && detection.state() == KafkaStreams.State.RUNNING
-        && alerts.state() == KafkaStreams.State.RUNNING;
+    if (config.runs(Role.DETECT) && (detection == null || detection.state() != KafkaStreams.State.RUNNING)) {
+      return false;
+    }
+    if (config.runs(Role.ALERTS_API) && (alerts == null || alerts.state() != KafkaStreams.State.RUNNING)) {
+      return false;
+    }
+    return registry == null || registry.isCaughtUp();
   }
 
   String url() {
@@ -298,7 +366,9 @@ final class VigilServer implements AutoCloseable {
     closed = true;
     LOG.info("Vigil is stopping");
     if (httpServer != null) {
-      quietly(() -> httpServer.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+      // Graceful: no new connections, requests in flight may finish (their Kafka acknowledgement included).
+      quietly(() -> httpServer.shutdown(10, TimeUnit.SECONDS).toCompletionStage().toCompletableFuture()
+          .get(15, TimeUnit.SECONDS));
     }
     if (vertx != null) {
       quietly(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));

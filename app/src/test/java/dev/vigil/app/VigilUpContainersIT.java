@@ -7,7 +7,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.junit.jupiter.Container;
@@ -28,9 +27,7 @@ class VigilUpContainersIT {
 
   @Test
   void testAlertThroughAnExternalKafka() {
-    VigilConfig config = new VigilConfig(dir, "127.0.0.1", 0, KAFKA.getBootstrapServers(), null, null, List.of(),
-        VigilConfig.DEFAULT_BODY_LIMIT, 1, Duration.ofHours(1), Duration.ofMinutes(15), null, false,
-        VigilConfig.DEFAULT_BASELINE_LEARNING, VigilConfig.DEFAULT_BASELINE_TTL, List.of(), null);
+    VigilConfig config = VigilConfig.forTests(dir).withRoles(Role.all(), KAFKA.getBootstrapServers());
     try (VigilServer server = VigilServer.start(config)) {
       assertThat(run("cluster", "add", "demo", "--data-dir", dir.toString())).isZero();
       assertThat(run("simulate", "--cluster", "demo", "--data-dir", dir.toString())).isZero();

@@ -63,7 +63,9 @@ class VigilUpIT {
     String metrics = http.send(get(server, "/metrics"), HttpResponse.BodyHandlers.ofString()).body();
     assertThat(metrics).contains("vigil_ingest_events_total{result=\"accepted\"}",
         "vigil_detection_events_total", "vigil_findings_total{type=\"K8S_TestAlert\"}",
-        "vigil_alert_latency_seconds_bucket");
+        "vigil_alert_latency_seconds_bucket",
+        // named by deploy/prometheus/vigil-rules.yml and deploy/grafana/vigil-dashboard.json
+        "vigil_clusters{state=\"Healthy\"} 1.0", "kafka_consumer_fetch_manager_records_lag_max{");
     assertThat(metrics).containsPattern("vigil_alerts_published_total\\{[^}]*type=\"K8S_TestAlert\"");
     HttpResponse<String> missing = http.send(get(server, "/v1/nothing"), HttpResponse.BodyHandlers.ofString());
     assertThat(missing.statusCode()).isEqualTo(404);

@@ -212,6 +212,11 @@ public final class ClusterRegistry implements CallerResolver, AutoCloseable {
     }
   }
 
+  /** Every registered cluster, of every workspace (for metrics; never answer an API call with it). */
+  public List<ClusterRegistration> all() {
+    return List.copyOf(clusters.values());
+  }
+
   /** The clusters of a workspace, sorted by name. */
   public List<ClusterRegistration> list(String workspace) {
     return clusters.values().stream()

@@ -121,12 +121,8 @@ public final class IngestGateway implements AutoCloseable {
    * broker is noticed in seconds, and a bounded delivery timeout.
    */
   static Map<String, Object> producerConfig(Map<String, Object> base, IngestLimits limits) {
-    Map<String, Object> config = new HashMap<>(base);
+    Map<String, Object> config = new HashMap<>();
     config.put(ProducerConfig.CLIENT_ID_CONFIG, "vigil-ingest");
-    config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     config.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
@@ -136,6 +132,13 @@ public final class IngestGateway implements AutoCloseable {
     // The gateway's own in-flight bound refuses requests before the producer buffer could fill and
     // block a sender thread.
     config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, limits.maxInFlightBytes() + 32L * 1024 * 1024);
+    // The operator's settings (security, tuning) win over the defaults above...
+    config.putAll(base);
+    // ...but not over what "answered 200 means durable" rests on.
+    config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
     return config;
   }
 

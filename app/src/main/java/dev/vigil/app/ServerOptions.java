@@ -1,0 +1,106 @@
+package dev.vigil.app;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+
+/**
+ * The options of every server command ({@code up}, {@code gateway}, {@code detect},
+ * {@code alerts-api}). Each option {@code --name} is also read from the environment variable
+ * {@code VIGIL_NAME} and from the key {@code name} of the YAML file given by {@code --config}
+ * ({@link VigilDefaults}); a flag wins over the environment, which wins over the file.
+ */
+final class ServerOptions {
+  @Option(names = "--config", description = "YAML file of these options, keys without the leading dashes (env VIGIL_CONFIG)")
+  Path configFile;
+
+  @Option(names = "--data-dir", defaultValue = "data",
+      description = "data directory (env VIGIL_DATA_DIR, default ${DEFAULT-VALUE})")
+  Path dataDir;
+
+  @Option(names = "--port", defaultValue = "8443",
+      description = "HTTPS port (env VIGIL_PORT, default ${DEFAULT-VALUE})")
+  int port;
+
+  @Option(names = "--bind", defaultValue = "0.0.0.0",
+      description = "address to listen on (env VIGIL_BIND, default ${DEFAULT-VALUE})")
+  String bind;
+
+  @Option(names = "--kafka-bootstrap", description = "an existing Kafka cluster, HOST:PORT[,...] (env VIGIL_KAFKA_BOOTSTRAP); default: embedded broker")
+  String kafkaBootstrap;
+
+  @Option(names = "--tls-cert", description = "PEM certificate (env VIGIL_TLS_CERT); default: generated into DATA/tls")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", description = "PEM private key for --tls-cert (env VIGIL_TLS_KEY)")
+  Path tlsKey;
+
+  @Option(names = "--hostname", split = ",",
+      description = "extra host names for the generated certificate (env VIGIL_HOSTNAME=a,b)")
+  List<String> hostnames = new ArrayList<>();
+
+  @Option(names = "--body-limit", defaultValue = "12582912",
+      description = "largest request body in bytes, also after gzip decoding (env VIGIL_BODY_LIMIT, default ${DEFAULT-VALUE})")
+  long bodyLimit;
+
+  @Option(names = "--stream-threads", defaultValue = "1",
+      description = "Kafka Streams threads per application (env VIGIL_STREAM_THREADS, default ${DEFAULT-VALUE})")
+  int streamThreads;
+
+  @Option(names = "--alert-window", defaultValue = "PT1H",
+      description = "findings of one fingerprint within this ISO-8601 duration update one alert (env VIGIL_ALERT_WINDOW, default ${DEFAULT-VALUE})")
+  Duration alertWindow;
+
+  @Option(names = "--unhealthy-after", defaultValue = "PT15M",
+      description = "a cluster silent this long (ISO-8601 duration) is Unhealthy (env VIGIL_UNHEALTHY_AFTER, default ${DEFAULT-VALUE})")
+  Duration unhealthyAfter;
+
+  @Option(names = "--rules-dir", description = "a folder of Sigma rules for Kubernetes audit logs, reloaded when a file changes (env VIGIL_RULES_DIR); the shipped rules always load")
+  Path rulesDir;
+
+  @Option(names = "--rules-lenient", defaultValue = "false",
+      description = "skip invalid Sigma rules with a warning instead of refusing to start (env VIGIL_RULES_LENIENT)")
+  boolean rulesLenient;
+
+  @Option(names = "--baseline-learning", defaultValue = "P7D",
+      description = "learning period of the baseline detectors, ISO-8601; PT0S alerts on first sight (env VIGIL_BASELINE_LEARNING, default ${DEFAULT-VALUE})")
+  Duration baselineLearning;
+
+  @Option(names = "--baseline-ttl", defaultValue = "P30D",
+      description = "a learned baseline entry unseen this long is forgotten (env VIGIL_BASELINE_TTL, default ${DEFAULT-VALUE})")
+  Duration baselineTtl;
+
+  @Option(names = "--threat-intel", split = ",", description = "CIDR list files (IPv4/IPv6, one per line) for K8S_TI_Proxy, re-read when changed (env VIGIL_THREAT_INTEL)")
+  List<Path> threatIntel = new ArrayList<>();
+
+  @Option(names = "--detection-config", description = "YAML file of detection allow-lists and data lists, layered on the shipped defaults "
+          + "(env VIGIL_DETECTION_CONFIG); an unknown key stops start-up")
+  Path detectionConfig;
+
+  @Option(names = "--kafka-property", split = ",", mapFallbackValue = "",
+      description = "a Kafka client property for every client, k=v (repeatable; env VIGIL_KAFKA_PROPERTY=k=v,k2=v2)")
+  Map<String, String> kafkaProperties = new LinkedHashMap<>();
+
+  @Option(names = "--producer-property", split = ",", mapFallbackValue = "",
+      description = "a property of the gateway's producer, k=v (repeatable; env VIGIL_PRODUCER_PROPERTY)")
+  Map<String, String> producerProperties = new LinkedHashMap<>();
+
+  @Option(names = "--streams-property", split = ",", mapFallbackValue = "",
+      description = "a Kafka Streams property of detection and alerts, k=v (repeatable; env VIGIL_STREAMS_PROPERTY)")
+  Map<String, String> streamsProperties = new LinkedHashMap<>();
+
+  /** The validated configuration of a process running {@code roles}. */
+  VigilConfig toConfig(CommandSpec spec, Set<Role> roles) {
+    VigilDefaults.of(spec).checkFileKeys(spec);
+    return new VigilConfig(dataDir, bind, port, kafkaBootstrap, tlsCert, tlsKey,
+        hostnames == null ? List.of() : hostnames, bodyLimit, streamThreads, alertWindow, unhealthyAfter,
+        rulesDir, rulesLenient, baselineLearning, baselineTtl, threatIntel == null ? List.of() : threatIntel,
+        detectionConfig, roles, KafkaOverrides.of(kafkaProperties, producerProperties, streamsProperties));
+  }
+}

@@ -123,7 +123,19 @@ final class Matches {
       return false;
     }
     int last = text.length() - word.length();
+    // The first character is tested with regionMatches' own case rule before the full comparison:
+    // most positions fail there, and a full comparison at every position dominated the detector.
+    char first = word.charAt(0);
+    char firstUpper = Character.toUpperCase(first);
+    char firstLower = Character.toLowerCase(firstUpper);
     for (int i = 0; i <= last; i++) {
+      char c = text.charAt(i);
+      if (c != first) {
+        char upper = Character.toUpperCase(c);
+        if (upper != firstUpper && Character.toLowerCase(upper) != firstLower) {
+          continue;
+        }
+      }
       if (text.regionMatches(true, i, word, 0, word.length())
           && (i == 0 || isBoundary(text.charAt(i - 1)))
           && (i == last || isBoundary(text.charAt(i + word.length())))) {

@@ -90,7 +90,8 @@ public final class LoadGenerator {
       long ceilingRecords,
       int streamThreads,
       List<String> vigilJvmOptions,
-      Path csv) {
+      Path csv,
+      Duration warmup) {
 
     static Options parse(String[] args) {
       Map<String, List<String>> values = new HashMap<>();
@@ -104,7 +105,7 @@ public final class LoadGenerator {
       Set<String> known =
           Set.of("url", "token-file", "ca-file", "kafka-bootstrap", "connections", "rate", "duration",
               "alerting-fraction", "markers-per-second", "drain-timeout", "ceiling-records",
-              "stream-threads", "vigil-jvm-option", "csv");
+              "stream-threads", "vigil-jvm-option", "csv", "warmup");
       for (String key : values.keySet()) {
         if (!known.contains(key)) {
           throw new IllegalArgumentException("unknown option --" + key + "\n" + USAGE);
@@ -130,7 +131,8 @@ public final class LoadGenerator {
               Long.parseLong(one(values, "ceiling-records", "400000")),
               Integer.parseInt(one(values, "stream-threads", "1")),
               values.getOrDefault("vigil-jvm-option", List.of()),
-              path(one(values, "csv", null)));
+              path(one(values, "csv", null)),
+              Duration.parse("PT" + one(values, "warmup", "20s").toUpperCase(Locale.ROOT)));
       if (options.url != null
           && (options.tokenFile == null || options.caFile == null || options.kafkaBootstrap == null)) {
         throw new IllegalArgumentException(
@@ -139,8 +141,9 @@ public final class LoadGenerator {
       if (options.connections < 1 || options.connections > 64) {
         throw new IllegalArgumentException("--connections must be within 1..64");
       }
-      if (options.duration.compareTo(Duration.ofMinutes(10)) > 0) {
-        throw new IllegalArgumentException("--duration is bounded to 10 minutes per rate");
+      if (options.duration.compareTo(Duration.ofMinutes(10)) > 0
+          || options.warmup.compareTo(Duration.ofMinutes(10)) > 0) {
+        throw new IllegalArgumentException("--duration and --warmup are bounded to 10 minutes");
       }
       if (options.ceilingRecords > 5_000_000) {
         throw new IllegalArgumentException("--ceiling-records is bounded to 5,000,000");
@@ -162,7 +165,7 @@ public final class LoadGenerator {
       "usage: java -cp benchmarks.jar dev.vigil.benchmarks.LoadGenerator [--rate 0|N[,N...]]"
           + " [--duration 30s] [--connections 4] [--alerting-fraction 0.01] [--markers-per-second 5]"
           + " [--drain-timeout 60s] [--ceiling-records 400000] [--stream-threads 1]"
-          + " [--vigil-jvm-option OPT]... [--csv FILE]"
+          + " [--vigil-jvm-option OPT]... [--csv FILE] [--warmup 20s]"
           + " [--url https://127.0.0.1:8443 --token-file F --ca-file CA --kafka-bootstrap HOST:PORT]";
 
   /** What one offered rate gave. */
@@ -216,14 +219,20 @@ public final class LoadGenerator {
   private final AtomicLong markerSequence = new AtomicLong();
 
   LoadGenerator(
-      Options options, URI url, String token, SSLContext tls, String bootstrap, ProcessHandle vigil) {
+      Options options,
+      List<String> corpus,
+      URI url,
+      String token,
+      SSLContext tls,
+      String bootstrap,
+      ProcessHandle vigil) {
     this.options = options;
     this.url = url;
     this.token = token;
     this.tls = tls;
     this.bootstrap = bootstrap;
     this.vigilProcess = vigil;
-    this.mix = new EventMix(BenchmarkCorpus.events(), options.alertingFraction(), 42);
+    this.mix = new EventMix(corpus, options.alertingFraction(), 42);
     Instant now = Instant.now();
     for (int i = 0; i < BODY_POOL; i++) {
       List<String> events = mix.batch(BATCH, now);
@@ -241,10 +250,12 @@ public final class LoadGenerator {
       System.exit(2);
       return;
     }
+    // Read first: a missing corpus fails before anything starts.
+    List<String> corpus = BenchmarkCorpus.events();
     if (options.url() != null) {
       String token = Files.readString(options.tokenFile()).trim();
       SSLContext tls = TlsMaterial.clientContextTrusting(options.caFile());
-      new LoadGenerator(options, options.url(), token, tls, options.kafkaBootstrap(), null).run();
+      new LoadGenerator(options, corpus, options.url(), token, tls, options.kafkaBootstrap(), null).run();
       return;
     }
     Path dir = Files.createTempDirectory("vigil-load");
@@ -254,7 +265,7 @@ public final class LoadGenerator {
           vigil.process().pid(), vigil.url(), kafka.bootstrapServers());
       SSLContext tls = TlsMaterial.clientContextTrusting(vigil.caFile());
       String clusterToken = registerCluster(vigil.url(), vigil.adminToken(), tls);
-      new LoadGenerator(options, vigil.url(), clusterToken, tls, kafka.bootstrapServers(),
+      new LoadGenerator(options, corpus, vigil.url(), clusterToken, tls, kafka.bootstrapServers(),
           vigil.process().toHandle()).run();
     }
   }
@@ -267,8 +278,14 @@ public final class LoadGenerator {
     alertReader.start();
     Thread.sleep(2_000); // the reader has its partitions and end offsets before the first marker
     try {
+      if (!options.warmup().isZero()) {
+        // JIT, Streams tasks and transactions settle here; the figures are not reported.
+        StepResult warm = step(Math.max(1_000, options.rates().get(0)), options.warmup());
+        System.out.printf(Locale.ROOT, "warm-up: %,.0f events/s for %.0f s, drained in %.1f s (not reported)%n",
+            warm.acceptedPerSecond(), warm.seconds(), warm.drainSeconds());
+      }
       for (int rate : options.rates()) {
-        StepResult result = step(rate);
+        StepResult result = step(rate, options.duration());
         results.add(result);
         print(result);
         appendCsv(result);
@@ -294,7 +311,7 @@ public final class LoadGenerator {
   // ---------------------------------------------------------------------------------------------
   // One offered rate
 
-  private StepResult step(int rate) throws Exception {
+  private StepResult step(int rate, Duration duration) throws Exception {
     markerSentMs.clear();
     markerAlertIds.clear();
     markerPublishedMs.clear();
@@ -305,7 +322,7 @@ public final class LoadGenerator {
     AtomicLong refused = new AtomicLong();
     AtomicLong slots = new AtomicLong();
     long start = System.nanoTime();
-    long end = start + options.duration().toNanos();
+    long end = start + duration.toNanos();
     long intervalNanos = rate <= 0 ? 0 : (long) (1e9 * BATCH / rate);
     long markerIntervalNanos = (long) (1e9 / Math.max(0.01, options.markersPerSecond()));
     AtomicLong nextMarker = new AtomicLong(start);

@@ -1,0 +1,91 @@
+package dev.vigil.benchmarks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.schemas.AuditEvent;
+import dev.vigil.schemas.Json;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LoadGeneratorPartsTest {
+
+  @Test
+  void aBatchIsAGzipEventListOfValidEventsWithTheRequestedShareOfCorpusEvents() throws IOException {
+    List<String> corpus = BenchmarkCorpus.events();
+    EventMix mix = new EventMix(corpus, 0.25, 7);
+    List<String> events = mix.batch(LoadGenerator.BATCH, Instant.parse("2026-01-01T00:00:00Z"));
+    assertEquals(LoadGenerator.BATCH, events.size());
+    long fromCorpus = events.stream().filter(corpus::contains).count();
+    assertTrue(fromCorpus > 60 && fromCorpus < 140, "corpus events: " + fromCorpus);
+    for (String event : events) {
+      AuditEvent parsed = Json.mapper().readValue(event, AuditEvent.class);
+      assertTrue(parsed.auditID() != null && parsed.username() != null, event);
+    }
+    byte[] body = EventMix.gzipEventList(events);
+    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
+      var list = Json.mapper().readTree(in);
+      assertEquals("EventList", list.get("kind").textValue());
+      assertEquals(LoadGenerator.BATCH, list.get("items").size());
+    }
+  }
+
+  @Test
+  void aMarkerIsTheTestAlertRequestInANamespaceOfItsOwn() throws IOException {
+    AuditEvent marker =
+        Json.mapper().readValue(EventMix.marker("17-ab", Instant.now()), AuditEvent.class);
+    assertEquals("list", marker.verb());
+    assertEquals("pods", marker.resource());
+    assertEquals(EventMix.MARKER_PREFIX + "17-ab", marker.namespace());
+    assertTrue(marker.namespace().startsWith("asc-alerttest-"));
+  }
+
+  @Test
+  void percentilesAreNearestRank() {
+    LoadGenerator.Percentiles p =
+        LoadGenerator.Percentiles.of(List.of(5L, 1L, 4L, 2L, 3L, 6L, 7L, 8L, 9L, 100L));
+    assertEquals(5, p.p50());
+    assertEquals(100, p.p99());
+    assertEquals(100, p.max());
+    assertEquals(10, p.samples());
+    assertTrue(Double.isNaN(LoadGenerator.Percentiles.of(List.of()).p99()));
+  }
+
+  @Test
+  void optionsAreBoundedAndARemoteRunNeedsItsCredentials() {
+    LoadGenerator.Options options =
+        LoadGenerator.Options.parse(new String[] {"--rate", "1000,0", "--duration", "15s"});
+    assertEquals(List.of(1000, 0), options.rates());
+    assertEquals(Duration.ofSeconds(15), options.duration());
+    assertThrows(IllegalArgumentException.class,
+        () -> LoadGenerator.Options.parse(new String[] {"--duration", "11m"}));
+    assertThrows(IllegalArgumentException.class,
+        () -> LoadGenerator.Options.parse(new String[] {"--url", "https://127.0.0.1:8443"}));
+    assertThrows(IllegalArgumentException.class,
+        () -> LoadGenerator.Options.parse(new String[] {"--rates", "5"}));
+  }
+
+  @Test
+  void theChartIsAPngOfTheCsvRows(@TempDir Path dir) throws IOException {
+    Path csv = dir.resolve("load.csv");
+    Files.writeString(csv, LoadGenerator.CSV_HEADER + "\n"
+        + "2026-11-26,5000,4950,4950,1.0,10,10,0,300,900,950,250,1000,0.80,3.0\n"
+        + "2026-11-26,10000,9900,9000,4.0,10,10,0,800,2500,2600,1000,2500,1.10,3.5\n");
+    List<LatencyChart.Point> points = LatencyChart.read(csv);
+    assertEquals(2, points.size());
+    assertEquals(2500, points.get(1).p99());
+    Path png = dir.resolve("latency.png");
+    ImageIO.write(LatencyChart.draw(points), "png", png.toFile());
+    assertEquals(900, ImageIO.read(png.toFile()).getWidth());
+  }
+}

@@ -105,7 +105,7 @@ public final class StatefulTopology {
       String store = base + VERSION;
       builder.addStateStore(
           Stores.keyValueStoreBuilder(
-              Stores.persistentKeyValueStore(store), Serdes.String(), new JsonSerde<>(WindowState.class)));
+              Stores.persistentKeyValueStore(store), Serdes.String(), new WindowStateSerde()));
       StatefulMetrics metrics = new StatefulMetrics(registry, rule.info().alertType());
       toFindings(
           staged.process(() -> new WindowProcessor(rule, store, config, metrics),

@@ -1,0 +1,142 @@
+package dev.vigil.detection.stateful;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.vigil.detection.stateful.WindowState.Episode;
+import dev.vigil.detection.stateful.WindowState.Obs;
+import dev.vigil.schemas.Json;
+import dev.vigil.schemas.JsonSerde;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+
+class WindowStateSerdeTest {
+
+  private final WindowStateSerde serde = new WindowStateSerde();
+
+  @Test
+  void theLayoutCoversEveryFieldOfTheState() {
+    // A new field must be added to WindowStateSerde (and here), or it would be silently dropped.
+    assertThat(fields(WindowState.class))
+        .isEqualTo(Set.of("cluster", "workspace", "user", "recent", "episode", "touchedWallMs"));
+    assertThat(fields(Obs.class))
+        .isEqualTo(Set.of("t", "dim", "value", "label", "auditId", "receivedMs", "userAgent",
+            "sourceIp"));
+    assertThat(fields(Episode.class))
+        .isEqualTo(Set.of("start", "end", "total", "dimension", "distinct", "labels", "sourceIps",
+            "userAgent", "reported", "pendingCount", "pendingStart", "pendingEnd",
+            "pendingReceivedMs", "pendingAuditIds"));
+  }
+
+  @Test
+  void aStateReadsBackAsItWasWritten() {
+    for (WindowState state : List.of(empty(), withRecent(), withEpisode(), withNulls())) {
+      byte[] bytes = serde.serializer().serialize("t", state);
+      assertThat(bytes[0]).isEqualTo(WindowStateSerde.VERSION);
+      assertThat(json(serde.deserializer().deserialize("t", bytes))).isEqualTo(json(state));
+    }
+  }
+
+  @Test
+  void stateWrittenAsJsonBeforeIsStillRead() {
+    JsonSerde<WindowState> legacy = new JsonSerde<>(WindowState.class);
+    for (WindowState state : List.of(empty(), withRecent(), withEpisode())) {
+      byte[] bytes = legacy.serializer().serialize("t", state);
+      assertThat(json(serde.deserializer().deserialize("t", bytes))).isEqualTo(json(state));
+    }
+  }
+
+  @Test
+  void aTombstoneStaysNullAndATruncatedValueIsAnError() {
+    assertThat(serde.serializer().serialize("t", null)).isNull();
+    assertThat(serde.deserializer().deserialize("t", null)).isNull();
+    byte[] bytes = serde.serializer().serialize("t", withEpisode());
+    byte[] truncated = Arrays.copyOf(bytes, bytes.length - 3);
+    assertThatThrownBy(() -> serde.deserializer().deserialize("t", truncated))
+        .isInstanceOf(SerializationException.class);
+  }
+
+  @Test
+  void theBinaryLayoutIsSmallerThanJson() {
+    WindowState state = withRecent();
+    assertThat(serde.serializer().serialize("t", state).length)
+        .isLessThan(new JsonSerde<>(WindowState.class).serializer().serialize("t", state).length);
+  }
+
+  private static Set<String> fields(Class<?> type) {
+    return Arrays.stream(type.getDeclaredFields())
+        .filter(f -> !Modifier.isStatic(f.getModifiers()) && !f.isSynthetic())
+        .map(Field::getName)
+        .collect(Collectors.toSet());
+  }
+
+  private static String json(WindowState state) {
+    try {
+      return Json.mapper().writeValueAsString(state);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static WindowState empty() {
+    return new WindowState("c1", "default", "alice");
+  }
+
+  private static WindowState withRecent() {
+    WindowState state = new WindowState("prod-eu-1", "team-ä", "system:serviceaccount:ns:sa");
+    state.touchedWallMs = 1_700_000_000_123L;
+    for (int i = 0; i < 50; i++) {
+      Obs o = new Obs();
+      o.t = 1_700_000_000_000L + i;
+      o.dim = "types";
+      o.value = "resource-" + (i % 7);
+      o.label = "list resource-" + (i % 7);
+      o.auditId = "audit-" + i;
+      o.receivedMs = 1_700_000_000_500L + i;
+      o.userAgent = i % 2 == 0 ? "kubectl/v1.30 (linux/amd64) ☃" : null;
+      o.sourceIp = "10.0.0." + i;
+      state.recent.add(o);
+    }
+    return state;
+  }
+
+  private static WindowState withEpisode() {
+    WindowState state = withRecent();
+    Episode e = new Episode();
+    e.start = 1;
+    e.end = Long.MAX_VALUE;
+    e.total = 42;
+    e.dimension = "requests";
+    e.distinct = 12;
+    e.labels = new ArrayList<>(List.of("get secrets (403)", "list pods (401)"));
+    e.sourceIps = new ArrayList<>(List.of("10.1.1.1", "2001:db8::1"));
+    e.userAgent = "curl/8.0";
+    e.reported = true;
+    e.pendingCount = 3;
+    e.pendingStart = 5;
+    e.pendingEnd = 9;
+    e.pendingReceivedMs = 11;
+    e.pendingAuditIds = new ArrayList<>(List.of("a", "b", ""));
+    state.episode = e;
+    return state;
+  }
+
+  private static WindowState withNulls() {
+    WindowState state = new WindowState(null, null, null);
+    Obs o = new Obs();
+    state.recent.add(o);
+    Episode e = new Episode();
+    e.labels = null;
+    e.sourceIps = new ArrayList<>();
+    e.pendingAuditIds = null;
+    state.episode = e;
+    return state;
+  }
+}

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.ToDoubleFunction;
 import javax.imageio.ImageIO;
 
 /**
@@ -30,6 +31,7 @@ public final class LatencyChart {
   private static final int RIGHT = 180;
   private static final int TOP = 50;
   private static final int BOTTOM = 60;
+  private static final double MIN_Y = 10;
 
   /** One row of the CSV: x = accepted events/s, y = latencies in ms. */
   record Point(double offered, double accepted, double p50, double p99, double max) {}
@@ -79,29 +81,34 @@ public final class LatencyChart {
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, WIDTH, HEIGHT);
     double maxX = 1;
-    double maxY = 2_000;
+    double maxY = 10_000;
     for (Point p : points) {
       maxX = Math.max(maxX, p.accepted());
       maxY = Math.max(maxY, p.max());
     }
     maxX = niceCeiling(maxX * 1.05);
-    maxY = niceCeiling(maxY * 1.05);
+    maxY = Math.pow(10, Math.ceil(Math.log10(maxY)));
     int plotW = WIDTH - LEFT - RIGHT;
     int plotH = HEIGHT - TOP - BOTTOM;
 
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
     for (int i = 0; i <= 5; i++) {
-      int y = TOP + plotH - i * plotH / 5;
       int x = LEFT + i * plotW / 5;
       g.setColor(new Color(230, 230, 230));
-      g.drawLine(LEFT, y, LEFT + plotW, y);
       g.drawLine(x, TOP, x, TOP + plotH);
       g.setColor(Color.DARK_GRAY);
-      g.drawString(String.format(Locale.ROOT, "%,.0f", maxY * i / 5), 10, y + 4);
       g.drawString(String.format(Locale.ROOT, "%,.0f", maxX * i / 5), x - 20, TOP + plotH + 18);
     }
+    // A logarithmic latency axis: the figures span milliseconds to a minute.
+    for (double y = MIN_Y; y <= maxY; y *= 10) {
+      int py = yPixel(y, maxY, plotH);
+      g.setColor(new Color(230, 230, 230));
+      g.drawLine(LEFT, py, LEFT + plotW, py);
+      g.setColor(Color.DARK_GRAY);
+      g.drawString(String.format(Locale.ROOT, "%,.0f", y), 10, py + 4);
+    }
     // The service level: p99 under 2 s.
-    int slo = TOP + plotH - (int) (2_000 / maxY * plotH);
+    int slo = yPixel(2_000, maxY, plotH);
     g.setColor(new Color(200, 60, 60));
     g.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
         new float[] {6f, 4f}, 0f));
@@ -115,27 +122,32 @@ public final class LatencyChart {
     g.drawString("Vigil alert latency from send vs. accepted load (marker test alerts)", LEFT, 30);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
     g.drawString("accepted events/s", LEFT + plotW / 2 - 50, HEIGHT - 15);
-    g.drawString("ms", 10, TOP - 10);
+    g.drawString("ms (log)", 10, TOP - 10);
 
-    series(g, points, Point::p50, new Color(40, 110, 200), "p50", maxX, maxY, 0);
-    series(g, points, Point::p99, new Color(230, 130, 20), "p99", maxX, maxY, 1);
-    series(g, points, Point::max, new Color(120, 120, 120), "max", maxX, maxY, 2);
+    series(g, points, Point::max, new Color(150, 150, 150), "max", maxX, maxY, 2, 2f);
+    series(g, points, Point::p99, new Color(230, 130, 20), "p99", maxX, maxY, 1, 4f);
+    series(g, points, Point::p50, new Color(40, 110, 200), "p50", maxX, maxY, 0, 2f);
     g.dispose();
     return image;
   }
 
-  private static void series(Graphics2D g, List<Point> points,
-      java.util.function.ToDoubleFunction<Point> y, Color color, String label, double maxX,
-      double maxY, int legendRow) {
+  private static int yPixel(double ms, double maxY, int plotH) {
+    double clamped = Math.max(MIN_Y, Math.min(ms, maxY));
+    double share = (Math.log10(clamped) - Math.log10(MIN_Y)) / (Math.log10(maxY) - Math.log10(MIN_Y));
+    return TOP + plotH - (int) Math.round(share * plotH);
+  }
+
+  private static void series(Graphics2D g, List<Point> points, ToDoubleFunction<Point> y,
+      Color color, String label, double maxX, double maxY, int legendRow, float width) {
     int plotW = WIDTH - LEFT - RIGHT;
     int plotH = HEIGHT - TOP - BOTTOM;
     g.setColor(color);
-    g.setStroke(new BasicStroke(2f));
+    g.setStroke(new BasicStroke(width));
     int prevX = -1;
     int prevY = -1;
     for (Point p : points) {
       int x = LEFT + (int) (p.accepted() / maxX * plotW);
-      int yy = TOP + plotH - (int) (Math.min(y.applyAsDouble(p), maxY) / maxY * plotH);
+      int yy = yPixel(y.applyAsDouble(p), maxY, plotH);
       g.fillOval(x - 4, yy - 4, 8, 8);
       if (prevX >= 0) {
         g.drawLine(prevX, prevY, x, yy);

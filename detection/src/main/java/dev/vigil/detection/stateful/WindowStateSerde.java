@@ -3,11 +3,11 @@ package dev.vigil.detection.stateful;
 import dev.vigil.detection.stateful.WindowState.Episode;
 import dev.vigil.detection.stateful.WindowState.Obs;
 import dev.vigil.schemas.JsonSerde;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +53,7 @@ final class WindowStateSerde implements Serde<WindowState> {
   }
 
   static byte[] write(WindowState state) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + 96 * state.recent.size());
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(512 + 320 * state.recent.size());
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(VERSION);
       string(out, state.cluster);
@@ -96,53 +96,57 @@ final class WindowStateSerde implements Serde<WindowState> {
   }
 
   static WindowState read(byte[] bytes) {
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-      if (in.readByte() != VERSION) {
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    try {
+      if (in.get() != VERSION) {
         throw new SerializationException("unknown window state version " + bytes[0]);
       }
       WindowState state = new WindowState();
       state.cluster = string(in);
       state.workspace = string(in);
       state.user = string(in);
-      state.touchedWallMs = in.readLong();
-      int recent = in.readInt();
+      state.touchedWallMs = in.getLong();
+      int recent = in.getInt();
+      if (recent < 0 || recent > in.remaining()) {
+        throw new SerializationException("corrupt window state");
+      }
       state.recent = new ArrayList<>(recent);
       for (int i = 0; i < recent; i++) {
         Obs o = new Obs();
-        o.t = in.readLong();
+        o.t = in.getLong();
         o.dim = string(in);
         o.value = string(in);
         o.label = string(in);
         o.auditId = string(in);
-        o.receivedMs = in.readLong();
+        o.receivedMs = in.getLong();
         o.userAgent = string(in);
         o.sourceIp = string(in);
         state.recent.add(o);
       }
-      if (in.readBoolean()) {
+      if (in.get() != 0) {
         Episode e = new Episode();
-        e.start = in.readLong();
-        e.end = in.readLong();
-        e.total = in.readLong();
+        e.start = in.getLong();
+        e.end = in.getLong();
+        e.total = in.getLong();
         e.dimension = string(in);
-        e.distinct = in.readInt();
+        e.distinct = in.getInt();
         e.labels = strings(in);
         e.sourceIps = strings(in);
         e.userAgent = string(in);
-        e.reported = in.readBoolean();
-        e.pendingCount = in.readInt();
-        e.pendingStart = in.readLong();
-        e.pendingEnd = in.readLong();
-        e.pendingReceivedMs = in.readLong();
+        e.reported = in.get() != 0;
+        e.pendingCount = in.getInt();
+        e.pendingStart = in.getLong();
+        e.pendingEnd = in.getLong();
+        e.pendingReceivedMs = in.getLong();
         e.pendingAuditIds = strings(in);
         state.episode = e;
       }
-      if (in.available() != 0) {
+      if (in.hasRemaining()) {
         throw new SerializationException("trailing bytes after a window state");
       }
       return state;
-    } catch (IOException e) {
-      throw new SerializationException("cannot read a window state", e);
+    } catch (BufferUnderflowException e) {
+      throw new SerializationException("truncated window state", e);
     }
   }
 
@@ -156,17 +160,17 @@ final class WindowStateSerde implements Serde<WindowState> {
     out.write(utf8);
   }
 
-  private static String string(DataInputStream in) throws IOException {
-    int length = in.readInt();
+  private static String string(ByteBuffer in) {
+    int length = in.getInt();
     if (length < 0) {
       return null;
     }
-    if (length > in.available()) {
+    if (length > in.remaining()) {
       throw new SerializationException("truncated window state");
     }
-    byte[] utf8 = new byte[length];
-    in.readFully(utf8);
-    return new String(utf8, StandardCharsets.UTF_8);
+    String s = new String(in.array(), in.position(), length, StandardCharsets.UTF_8);
+    in.position(in.position() + length);
+    return s;
   }
 
   private static void strings(DataOutputStream out, List<String> list) throws IOException {
@@ -180,10 +184,13 @@ final class WindowStateSerde implements Serde<WindowState> {
     }
   }
 
-  private static List<String> strings(DataInputStream in) throws IOException {
-    int size = in.readInt();
+  private static List<String> strings(ByteBuffer in) {
+    int size = in.getInt();
     if (size < 0) {
       return null;
+    }
+    if (size > in.remaining()) {
+      throw new SerializationException("truncated window state");
     }
     List<String> list = new ArrayList<>(size);
     for (int i = 0; i < size; i++) {

@@ -10,8 +10,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What one window rule remembers about one principal, stored as JSON in the rule's store. Plain Java:
- * {@link #add} applies one observation; {@link #takeReport} hands over what is due to be reported.
+ * What one window rule remembers about one principal, stored in the rule's store by {@link
+ * WindowStateSerde} (a new field here, in {@link Obs} or in {@link Episode} must be written there too).
+ * Plain Java: {@link #add} applies one observation; {@link #takeReport} hands over what is due to be
+ * reported.
  *
  * <p>Before the threshold is reached the state keeps the recent observations (sorted by event time,
  * at most the rule's longest window plus grace behind the newest, and at most {@link #maxRecent}).

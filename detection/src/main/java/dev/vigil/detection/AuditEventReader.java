@@ -27,7 +27,8 @@ import java.util.Map;
  *
  * <p>It is deliberately strict: any input that the tree-and-databind path might treat differently —
  * a JSON {@code null} where validation looks, a number where a string is expected (databind would
- * coerce it), a timestamp that is not plain ISO-8601, trailing content, a parse error — makes it
+ * coerce it), a timestamp that is not plain ISO-8601, a field name used twice, trailing content, a
+ * parse error — makes it
  * answer {@code null}, and the caller falls back to the full path, which produces the exact rejection
  * reason. So whatever it does return is what the full path would have returned for the same bytes
  * ({@code AuditEventReaderTest} checks this on the whole corpus and on edge cases).
@@ -51,6 +52,9 @@ final class AuditEventReader {
   /** The event, or {@code null} when the input needs the full path (invalid or unusual). */
   static AuditEvent read(byte[] value) {
     try (JsonParser p = FACTORY.createParser(value)) {
+      // A field named twice anywhere (also inside skipped values) leaves the fast path: the full path
+      // decides what duplicates mean, so both paths cannot disagree on them.
+      p.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return null;
       }

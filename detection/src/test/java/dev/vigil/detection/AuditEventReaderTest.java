@@ -113,6 +113,19 @@ class AuditEventReaderTest {
   }
 
   @Test
+  void theFastPathDefersOnAFieldNamedTwiceAtAnyDepth() {
+    String event = firstCorpusEvent();
+    assertNull(
+        AuditEventReader.read(
+            ("{\"verb\":\"delete\"," + event.substring(1)).getBytes(StandardCharsets.UTF_8)));
+    assertNull(
+        AuditEventReader.read(
+            with(event, "unknownField", Json.mapper().createObjectNode().put("a", 1))
+                .replace("{\"a\":1}", "{\"a\":1,\"a\":2}")
+                .getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
   void theFastPathDefersOnACoercibleNumber() {
     assertNull(
         AuditEventReader.read(

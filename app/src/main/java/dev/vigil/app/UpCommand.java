@@ -61,10 +61,22 @@ final class UpCommand implements Callable<Integer> {
       description = "a cluster silent this long (ISO-8601 duration) is Unhealthy (env VIGIL_UNHEALTHY_AFTER, default ${DEFAULT-VALUE})")
   Duration unhealthyAfter;
 
+  @Option(names = "--body-timeout", defaultValue = "${env:VIGIL_BODY_TIMEOUT:-PT30S}",
+      description = "an ingest body must arrive within this ISO-8601 duration of its headers, else 408 (env VIGIL_BODY_TIMEOUT, default ${DEFAULT-VALUE})")
+  Duration bodyTimeout;
+
+  @Option(names = "--ingest-rate", defaultValue = "${env:VIGIL_INGEST_RATE:-100}",
+      description = "ingest requests per second allowed to one token, else 429 (env VIGIL_INGEST_RATE, default ${DEFAULT-VALUE})")
+  double ingestRate;
+
+  @Option(names = "--ingest-burst", defaultValue = "${env:VIGIL_INGEST_BURST:-200}",
+      description = "ingest requests one token may send at once above --ingest-rate (env VIGIL_INGEST_BURST, default ${DEFAULT-VALUE})")
+  int ingestBurst;
+
   @Override
   public Integer call() throws Exception {
     VigilConfig config = new VigilConfig(dataDir, bind, port, kafkaBootstrap, tlsCert, tlsKey, hostnames,
-        bodyLimit, streamThreads, alertWindow, unhealthyAfter);
+        bodyLimit, streamThreads, alertWindow, unhealthyAfter, bodyTimeout, ingestRate, ingestBurst);
     VigilServer server = VigilServer.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

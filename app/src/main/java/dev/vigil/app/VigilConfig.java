@@ -1,5 +1,6 @@
 package dev.vigil.app;
 
+import dev.vigil.ingest.IngestLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -19,6 +20,9 @@ import java.util.List;
  * @param streamThreads Kafka Streams threads per application
  * @param alertDedupWindow findings with one fingerprint within this window update one alert
  * @param unhealthyAfter silence after which a cluster that sent events is reported Unhealthy
+ * @param bodyTimeout longest time from an ingest request's headers to the end of its body (408)
+ * @param ingestRate sustained ingest requests per second allowed to one token (429 beyond it)
+ * @param ingestBurst ingest requests one token may send at once above the sustained rate
  */
 record VigilConfig(
     Path dataDir,
@@ -31,7 +35,10 @@ record VigilConfig(
     long bodyLimitBytes,
     int streamThreads,
     Duration alertDedupWindow,
-    Duration unhealthyAfter) {
+    Duration unhealthyAfter,
+    Duration bodyTimeout,
+    double ingestRate,
+    int ingestBurst) {
 
   static final int DEFAULT_PORT = 8443;
   static final long DEFAULT_BODY_LIMIT = 12L * 1024 * 1024;
@@ -55,12 +62,38 @@ record VigilConfig(
     if (unhealthyAfter == null || unhealthyAfter.isNegative() || unhealthyAfter.isZero()) {
       throw new StartupException("--unhealthy-after must be a positive ISO-8601 duration, e.g. PT15M");
     }
+    if (bodyTimeout == null || bodyTimeout.isNegative() || bodyTimeout.isZero()) {
+      throw new StartupException("--body-timeout must be a positive ISO-8601 duration, e.g. PT30S");
+    }
+    if (!(ingestRate > 0) || Double.isInfinite(ingestRate)) {
+      throw new StartupException("--ingest-rate " + ingestRate + " must be a positive number of requests per second");
+    }
+    if (ingestBurst < 1) {
+      throw new StartupException("--ingest-burst " + ingestBurst + " must be at least 1");
+    }
     hostnames = List.copyOf(hostnames);
   }
 
   static VigilConfig forTests(Path dataDir) {
     return new VigilConfig(dataDir, "127.0.0.1", 0, null, null, null, List.of(), DEFAULT_BODY_LIMIT, 1,
-        Duration.ofHours(1), Duration.ofMinutes(15));
+        Duration.ofHours(1), Duration.ofMinutes(15), IngestLimits.DEFAULT_BODY_TIMEOUT,
+        IngestLimits.DEFAULT_REQUESTS_PER_SECOND, IngestLimits.DEFAULT_BURST);
+  }
+
+  VigilConfig withKafkaBootstrap(String bootstrap) {
+    return new VigilConfig(dataDir, bindHost, port, bootstrap, tlsCert, tlsKey, hostnames, bodyLimitBytes,
+        streamThreads, alertDedupWindow, unhealthyAfter, bodyTimeout, ingestRate, ingestBurst);
+  }
+
+  VigilConfig withIngest(Duration timeout, double rate, int burst) {
+    return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames, bodyLimitBytes,
+        streamThreads, alertDedupWindow, unhealthyAfter, timeout, rate, burst);
+  }
+
+  /** The gateway's limits from this configuration. */
+  IngestLimits ingestLimits() {
+    return IngestLimits.defaults().withMaxBodyBytes(bodyLimitBytes).withBodyTimeout(bodyTimeout)
+        .withRateLimit(ingestRate, ingestBurst);
   }
 
   boolean embeddedKafka() {

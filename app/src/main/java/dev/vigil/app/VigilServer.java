@@ -126,7 +126,7 @@ final class VigilServer implements AutoCloseable {
         : TlsMaterial.loadOrCreate(dataDir.tlsDir(), config.hostnames());
 
     ClusterActivity activity = new ClusterActivity(config.unhealthyAfter(), java.time.Clock.systemUTC());
-    IngestLimits limits = IngestLimits.defaults().withMaxBodyBytes(config.bodyLimitBytes());
+    IngestLimits limits = config.ingestLimits();
     gateway = new IngestGateway(kafkaClientConfig(), limits, metrics);
 
     DetectionConfig detectionConfig = DetectionConfig.defaults(metrics);

@@ -28,8 +28,7 @@ class VigilUpContainersIT {
 
   @Test
   void testAlertThroughAnExternalKafka() {
-    VigilConfig config = new VigilConfig(dir, "127.0.0.1", 0, KAFKA.getBootstrapServers(), null, null, List.of(),
-        VigilConfig.DEFAULT_BODY_LIMIT, 1, Duration.ofHours(1), Duration.ofMinutes(15));
+    VigilConfig config = VigilConfig.forTests(dir).withKafkaBootstrap(KAFKA.getBootstrapServers());
     try (VigilServer server = VigilServer.start(config)) {
       assertThat(run("cluster", "add", "demo", "--data-dir", dir.toString())).isZero();
       assertThat(run("simulate", "--cluster", "demo", "--data-dir", dir.toString())).isZero();

@@ -117,9 +117,9 @@ class BrokerOutageIT {
       }
       int rawRecords = onRaw.values().stream().mapToInt(Integer::intValue).sum();
       await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
-          .until(() -> testAlertCount(https, admin) >= rawRecords);
+          .until(() -> testAlertCount(https, admin, CLUSTER) >= rawRecords);
       Thread.sleep(3_000);
-      long alertCount = testAlertCount(https, admin);
+      long alertCount = testAlertCount(https, admin, CLUSTER);
       long lost = load.acknowledged.stream().filter(id -> !onRaw.containsKey(id)).count();
       System.out.printf("OUTAGE events sent=%d acknowledged=%d onRawTopic=%d (records %d, re-sent duplicates %d) "
               + "lost=%d processed(alert count)=%d statuses=%s%n",
@@ -127,20 +127,20 @@ class BrokerOutageIT {
           lost, alertCount, load.byStatus);
       assertThat(lost).isZero();
       assertThat(alertCount).as("each raw test event counted once in its alert").isEqualTo(rawRecords);
-      assertThat(testAlerts(https, admin)).hasSize(1);
+      assertThat(testAlerts(https, admin, CLUSTER)).hasSize(1);
     } finally {
       broker.close();
     }
   }
 
-  static List<JsonNode> testAlerts(Https https, String admin) throws Exception {
-    Https.Answer a = https.get("/v1/alerts?cluster=" + CLUSTER + "&type=K8S_TestAlert&limit=1000", admin);
+  static List<JsonNode> testAlerts(Https https, String admin, String cluster) throws Exception {
+    Https.Answer a = https.get("/v1/alerts?cluster=" + cluster + "&type=K8S_TestAlert&limit=1000", admin);
     List<JsonNode> alerts = new ArrayList<>();
     a.json().path("alerts").forEach(alerts::add);
     return alerts;
   }
 
-  static long testAlertCount(Https https, String admin) throws Exception {
-    return testAlerts(https, admin).stream().mapToLong(n -> n.path("count").asLong()).sum();
+  static long testAlertCount(Https https, String admin, String cluster) throws Exception {
+    return testAlerts(https, admin, cluster).stream().mapToLong(n -> n.path("count").asLong()).sum();
   }
 }

@@ -35,6 +35,19 @@ final class TopicReader implements AutoCloseable {
     return records;
   }
 
+  /** Polls until every partition is read up to the end offsets it had when called. */
+  List<ConsumerRecord<String, byte[]>> readToEnd(Duration timeout) {
+    Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("could not read " + end + " within " + timeout);
+      }
+      poll();
+    }
+    return records;
+  }
+
   @Override
   public void close() {
     consumer.close();

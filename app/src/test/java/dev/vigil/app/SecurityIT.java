@@ -113,10 +113,8 @@ class SecurityIT {
 
       // Tokens at rest: read every topic decompressed, then stop and grep every file of the data dir.
       Map<String, String> leaks = new LinkedHashMap<>();
-      for (Map.Entry<String, String> token : issued.entrySet()) {
-        topicsContaining(server.kafkaBootstrap(), token.getKey())
-            .forEach(topic -> leaks.put(token.getValue(), "topic " + topic));
-      }
+      topicsContaining(server.kafkaBootstrap(), issued.keySet())
+          .forEach((token, topic) -> leaks.put(issued.get(token), "topic " + topic));
       server.close();
       List<Path> files;
       try (Stream<Path> walk = Files.walk(data)) {
@@ -399,27 +397,23 @@ class SecurityIT {
     return marker;
   }
 
-  /** Topics whose keys, values or headers contain {@code token}, read decompressed from the start. */
-  private static List<String> topicsContaining(String bootstrap, String token) throws Exception {
-    byte[] needle = token.getBytes(StandardCharsets.UTF_8);
-    List<String> found = new ArrayList<>();
+  /** For each token found in some topic (keys, values or headers, read decompressed), that topic. */
+  private static Map<String, String> topicsContaining(String bootstrap, java.util.Set<String> tokens) throws Exception {
+    Map<String, String> found = new LinkedHashMap<>();
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      for (String topic : admin.listTopics(new org.apache.kafka.clients.admin.ListTopicsOptions().listInternal(true))
-          .names().get(30, TimeUnit.SECONDS)) {
-        if (topic.startsWith("__")) {
-          continue;
-        }
+      for (String topic : admin.listTopics().names().get(30, TimeUnit.SECONDS)) {
         try (TopicReader reader = new TopicReader(bootstrap, topic, false)) {
-          List<ConsumerRecord<String, byte[]>> records = reader.readToEnd(Duration.ofSeconds(30));
-          for (ConsumerRecord<String, byte[]> r : records) {
-            boolean hit = (r.key() != null && r.key().contains(token))
-                || (r.value() != null && indexOf(r.value(), needle) >= 0);
-            for (Header h : r.headers()) {
-              hit |= h.value() != null && indexOf(h.value(), needle) >= 0;
-            }
-            if (hit) {
-              found.add(topic);
-              break;
+          for (ConsumerRecord<String, byte[]> r : reader.readToEnd(Duration.ofSeconds(30))) {
+            for (String token : tokens) {
+              byte[] needle = token.getBytes(StandardCharsets.UTF_8);
+              boolean hit = (r.key() != null && r.key().contains(token))
+                  || (r.value() != null && indexOf(r.value(), needle) >= 0);
+              for (Header h : r.headers()) {
+                hit |= h.value() != null && indexOf(h.value(), needle) >= 0;
+              }
+              if (hit) {
+                found.put(token, topic);
+              }
             }
           }
         }

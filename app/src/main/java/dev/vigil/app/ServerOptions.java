@@ -83,6 +83,18 @@ final class ServerOptions {
           + "(env VIGIL_DETECTION_CONFIG); an unknown key stops start-up")
   Path detectionConfig;
 
+  @Option(names = "--body-timeout", defaultValue = "PT30S",
+      description = "an ingest body must arrive within this ISO-8601 duration of its headers, else 408 (env VIGIL_BODY_TIMEOUT, default ${DEFAULT-VALUE})")
+  Duration bodyTimeout;
+
+  @Option(names = "--ingest-rate", defaultValue = "100",
+      description = "ingest requests per second allowed to one token, else 429 (env VIGIL_INGEST_RATE, default ${DEFAULT-VALUE})")
+  double ingestRate;
+
+  @Option(names = "--ingest-burst", defaultValue = "200",
+      description = "ingest requests one token may send at once above --ingest-rate (env VIGIL_INGEST_BURST, default ${DEFAULT-VALUE})")
+  int ingestBurst;
+
   @Option(names = "--kafka-property", split = ",", mapFallbackValue = "",
       description = "a Kafka client property for every client, k=v (repeatable; env VIGIL_KAFKA_PROPERTY=k=v,k2=v2)")
   Map<String, String> kafkaProperties = new LinkedHashMap<>();
@@ -101,6 +113,7 @@ final class ServerOptions {
     return new VigilConfig(dataDir, bind, port, kafkaBootstrap, tlsCert, tlsKey,
         hostnames == null ? List.of() : hostnames, bodyLimit, streamThreads, alertWindow, unhealthyAfter,
         rulesDir, rulesLenient, baselineLearning, baselineTtl, threatIntel == null ? List.of() : threatIntel,
-        detectionConfig, roles, KafkaOverrides.of(kafkaProperties, producerProperties, streamsProperties));
+        detectionConfig, roles, KafkaOverrides.of(kafkaProperties, producerProperties, streamsProperties),
+        bodyTimeout, ingestRate, ingestBurst);
   }
 }

@@ -3,23 +3,17 @@ package dev.vigil.app;
 import java.io.PrintWriter;
 import java.util.EnumSet;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Spec;
 
 /** {@code vigil up}: gateway, detection, alerts and API in one process. */
 @Command(name = "up", mixinStandardHelpOptions = true,
     description = "Run Vigil: HTTPS gateway, detection, alerts and API in one process. "
         + "Without --kafka-bootstrap it starts an embedded Kafka broker in the data dir.")
-final class UpCommand implements Callable<Integer> {
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
-  @Mixin ServerOptions options;
-
+final class UpCommand extends RoleCommand {
   @Override
-  public Integer call() throws Exception {
-    return serve(spec, options.toConfig(spec, Role.all()));
+  Set<Role> roles() {
+    return Role.all();
   }
 
   /**
@@ -64,13 +58,10 @@ final class UpCommand implements Callable<Integer> {
   @Command(name = "gateway", mixinStandardHelpOptions = true,
       description = "Run the HTTPS ingest gateway with cluster and token management against --kafka-bootstrap. "
           + "Run several behind a load balancer.")
-  static final class Gateway implements Callable<Integer> {
-    @Spec picocli.CommandLine.Model.CommandSpec spec;
-    @Mixin ServerOptions options;
-
+  static final class Gateway extends RoleCommand {
     @Override
-    public Integer call() throws Exception {
-      return serve(spec, options.toConfig(spec, EnumSet.of(Role.GATEWAY)));
+    Set<Role> roles() {
+      return EnumSet.of(Role.GATEWAY);
     }
   }
 
@@ -78,13 +69,10 @@ final class UpCommand implements Callable<Integer> {
   @Command(name = "detect", mixinStandardHelpOptions = true,
       description = "Run the detection Kafka Streams application against --kafka-bootstrap. Instances split "
           + "the raw topic's partitions; when one stops, the others take over. Serves /healthz, /readyz, /metrics.")
-  static final class Detect implements Callable<Integer> {
-    @Spec picocli.CommandLine.Model.CommandSpec spec;
-    @Mixin ServerOptions options;
-
+  static final class Detect extends RoleCommand {
     @Override
-    public Integer call() throws Exception {
-      return serve(spec, options.toConfig(spec, EnumSet.of(Role.DETECT)));
+    Set<Role> roles() {
+      return EnumSet.of(Role.DETECT);
     }
   }
 
@@ -92,13 +80,10 @@ final class UpCommand implements Callable<Integer> {
   @Command(name = "alerts-api", mixinStandardHelpOptions = true,
       description = "Run the alerts Kafka Streams application, the alerts API, live stream and dashboard "
           + "against --kafka-bootstrap. Every instance answers every query.")
-  static final class AlertsApi implements Callable<Integer> {
-    @Spec picocli.CommandLine.Model.CommandSpec spec;
-    @Mixin ServerOptions options;
-
+  static final class AlertsApi extends RoleCommand {
     @Override
-    public Integer call() throws Exception {
-      return serve(spec, options.toConfig(spec, EnumSet.of(Role.ALERTS_API)));
+    Set<Role> roles() {
+      return EnumSet.of(Role.ALERTS_API);
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.vigil.app;
 
 import dev.vigil.detection.stateful.StatefulConfig;
+import dev.vigil.ingest.IngestLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +32,9 @@ import java.util.Set;
  *     defaults, or null for the defaults alone
  * @param roles the roles this process runs ({@code vigil up}: all of them)
  * @param kafka Kafka properties passed through to the clients, the producer and Streams
+ * @param bodyTimeout longest time from an ingest request's headers to the end of its body (408)
+ * @param ingestRate sustained ingest requests per second allowed to one token (429 beyond it)
+ * @param ingestBurst ingest requests one token may send at once above the sustained rate
  */
 record VigilConfig(
     Path dataDir,
@@ -51,7 +55,10 @@ record VigilConfig(
     List<Path> threatIntelFiles,
     Path detectionConfig,
     Set<Role> roles,
-    KafkaOverrides kafka) {
+    KafkaOverrides kafka,
+    Duration bodyTimeout,
+    double ingestRate,
+    int ingestBurst) {
 
   static final int DEFAULT_PORT = 8443;
   static final long DEFAULT_BODY_LIMIT = 12L * 1024 * 1024;
@@ -76,6 +83,15 @@ record VigilConfig(
     }
     if (unhealthyAfter == null || unhealthyAfter.isNegative() || unhealthyAfter.isZero()) {
       throw new StartupException("--unhealthy-after must be a positive ISO-8601 duration, e.g. PT15M");
+    }
+    if (bodyTimeout == null || bodyTimeout.isNegative() || bodyTimeout.isZero()) {
+      throw new StartupException("--body-timeout must be a positive ISO-8601 duration, e.g. PT30S");
+    }
+    if (!(ingestRate > 0) || Double.isInfinite(ingestRate)) {
+      throw new StartupException("--ingest-rate " + ingestRate + " must be a positive number of requests per second");
+    }
+    if (ingestBurst < 1) {
+      throw new StartupException("--ingest-burst " + ingestBurst + " must be at least 1");
     }
     hostnames = List.copyOf(hostnames);
     roles = roles.isEmpty() ? Set.of() : java.util.EnumSet.copyOf(roles);
@@ -120,32 +136,49 @@ record VigilConfig(
   static VigilConfig forTests(Path dataDir) {
     return new VigilConfig(dataDir, "127.0.0.1", 0, null, null, null, List.of(), DEFAULT_BODY_LIMIT, 1,
         Duration.ofHours(1), Duration.ofMinutes(15), null, false, DEFAULT_BASELINE_LEARNING, DEFAULT_BASELINE_TTL,
-        List.of(), null, Role.all(), KafkaOverrides.none());
+        List.of(), null, Role.all(), KafkaOverrides.none(), IngestLimits.DEFAULT_BODY_TIMEOUT,
+        IngestLimits.DEFAULT_REQUESTS_PER_SECOND, IngestLimits.DEFAULT_BURST);
   }
 
   VigilConfig withRules(Path dir, boolean lenient) {
     return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames, bodyLimitBytes,
         streamThreads, alertDedupWindow, unhealthyAfter, dir, lenient, baselineLearning, baselineTtl,
-        threatIntelFiles, detectionConfig, roles, kafka);
+        threatIntelFiles, detectionConfig, roles, kafka, bodyTimeout, ingestRate, ingestBurst);
   }
 
   VigilConfig withBaselineLearning(Duration learning) {
     return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames,
         bodyLimitBytes, streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient, learning,
-        baselineTtl, threatIntelFiles, detectionConfig, roles, kafka);
+        baselineTtl, threatIntelFiles, detectionConfig, roles, kafka, bodyTimeout, ingestRate, ingestBurst);
   }
 
   VigilConfig withThreatIntelFiles(List<Path> files) {
     return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames,
         bodyLimitBytes, streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient,
-        baselineLearning, baselineTtl, files, detectionConfig, roles, kafka);
+        baselineLearning, baselineTtl, files, detectionConfig, roles, kafka, bodyTimeout, ingestRate, ingestBurst);
   }
 
   /** The same configuration with this detection config file. */
   VigilConfig withDetectionConfig(Path file) {
     return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames, bodyLimitBytes,
         streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient, baselineLearning, baselineTtl,
-        threatIntelFiles, file, roles, kafka);
+        threatIntelFiles, file, roles, kafka, bodyTimeout, ingestRate, ingestBurst);
+  }
+
+  VigilConfig withKafkaBootstrap(String bootstrap) {
+    return withRoles(roles, bootstrap);
+  }
+
+  VigilConfig withIngest(Duration timeout, double rate, int burst) {
+    return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames, bodyLimitBytes,
+        streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient, baselineLearning, baselineTtl,
+        threatIntelFiles, detectionConfig, roles, kafka, timeout, rate, burst);
+  }
+
+  /** The gateway's limits from this configuration. */
+  IngestLimits ingestLimits() {
+    return IngestLimits.defaults().withMaxBodyBytes(bodyLimitBytes).withBodyTimeout(bodyTimeout)
+        .withRateLimit(ingestRate, ingestBurst);
   }
 
   boolean runs(Role role) {
@@ -156,7 +189,7 @@ record VigilConfig(
   VigilConfig withRoles(Set<Role> only, String bootstrap) {
     return new VigilConfig(dataDir, bindHost, port, bootstrap, tlsCert, tlsKey, hostnames, bodyLimitBytes,
         streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient, baselineLearning, baselineTtl,
-        threatIntelFiles, detectionConfig, only, kafka);
+        threatIntelFiles, detectionConfig, only, kafka, bodyTimeout, ingestRate, ingestBurst);
   }
 
   boolean embeddedKafka() {

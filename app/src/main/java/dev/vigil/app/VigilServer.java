@@ -187,7 +187,7 @@ final class VigilServer implements AutoCloseable {
     IngestLimits limits = null;
     if (gatewayRole) {
       activity = new ClusterActivity(config.unhealthyAfter(), java.time.Clock.systemUTC());
-      limits = IngestLimits.defaults().withMaxBodyBytes(config.bodyLimitBytes());
+      limits = config.ingestLimits();
       Map<String, Object> producer = new HashMap<>(kafkaClientConfig());
       producer.putAll(config.kafka().producer());
       gateway = new IngestGateway(producer, limits, metrics);

@@ -32,8 +32,12 @@ final class AuditParser {
   /** Reasons end up in a Kafka header and in logs: keep them one line and bounded. */
   private static final int MAX_REASON_LENGTH = 500;
 
+  /** Duplicate field names are refused as the gateway refuses them: parsers disagree on the winner. */
   private static final ObjectReader READER =
-      Json.mapper().reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+      Json.mapper()
+          .reader()
+          .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .with(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
 
   private AuditParser() {}
 

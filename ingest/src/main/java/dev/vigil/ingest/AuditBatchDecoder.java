@@ -5,9 +5,13 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.schemas.Json;
@@ -21,6 +25,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -100,8 +106,21 @@ final class AuditBatchDecoder {
   }
 
   private final long maxBodyBytes;
+  private static final Pattern DUPLICATE_FIELD = Pattern.compile("Duplicate field '([^']*)'");
+
   private final ObjectMapper mapper = Json.mapper();
   private final JsonFactory factory = mapper.getFactory();
+
+  /**
+   * Trees are read refusing duplicate field names. Parsers disagree on which of two values wins (the
+   * first, the last, an error), so an event naming {@code verb} twice could show a detector one verb
+   * and a downstream SIEM another: such an event is rejected to the DLQ instead.
+   */
+  private final ObjectReader strict =
+      mapper.reader().with(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+
+  /** A value that named one field twice; the parser stands after the value. */
+  private record Duplicate(String reason) {}
 
   AuditBatchDecoder(long maxBodyBytes) {
     this.maxBodyBytes = maxBodyBytes;
@@ -272,16 +291,16 @@ final class AuditBatchDecoder {
         case START_ARRAY:
           while ((token = p.nextToken()) != JsonToken.END_ARRAY) {
             int itemStart = offset + byteOffset(p.currentTokenLocation());
-            JsonNode node = mapper.readTree(p);
+            Object node = readValue(p);
             int itemEnd = offset + byteOffset(p.currentLocation());
-            items.add(validate(items.size(), node, Arrays.copyOfRange(data, itemStart, itemEnd)));
+            items.add(item(items.size(), node, Arrays.copyOfRange(data, itemStart, itemEnd)));
           }
           break;
         case START_OBJECT:
           readObject(p, data, offset, start, items);
           break;
         default:
-          JsonNode scalar = mapper.readTree(p);
+          JsonNode scalar = strict.readTree(p);
           int end = offset + byteOffset(p.currentLocation());
           items.add(validate(items.size(), scalar, Arrays.copyOfRange(data, start, end)));
       }
@@ -296,27 +315,43 @@ final class AuditBatchDecoder {
       throws IOException {
     ObjectNode object = mapper.createObjectNode();
     List<int[]> ranges = null;
-    List<JsonNode> elements = null;
+    List<Object> elements = null;
+    String duplicate = null;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
       JsonToken value = p.nextToken();
+      if (duplicate == null && object.has(name)) {
+        duplicate = duplicateReason(name);
+      }
       if ("items".equals(name) && value == JsonToken.START_ARRAY) {
         ArrayNode array = object.putArray("items");
         ranges = new ArrayList<>();
         elements = new ArrayList<>();
         while (p.nextToken() != JsonToken.END_ARRAY) {
           int itemStart = offset + byteOffset(p.currentTokenLocation());
-          JsonNode node = mapper.readTree(p);
+          Object node = readValue(p);
           int itemEnd = offset + byteOffset(p.currentLocation());
-          array.add(node);
+          array.add(node instanceof JsonNode tree ? tree : mapper.nullNode());
           elements.add(node);
           ranges.add(new int[] {itemStart, itemEnd});
         }
       } else {
-        object.set(name, (JsonNode) mapper.readTree(p));
+        Object node = readValue(p);
+        if (node instanceof Duplicate d) {
+          if (duplicate == null) {
+            duplicate = d.reason();
+          }
+          object.putNull(name);
+        } else {
+          object.set(name, (JsonNode) node);
+        }
       }
     }
     int end = offset + byteOffset(p.currentLocation());
+    if (duplicate != null) {
+      items.add(new Item(items.size(), Arrays.copyOfRange(data, start, end), null, duplicate));
+      return;
+    }
     JsonNode kind = object.get("kind");
     if (kind != null && kind.isTextual() && "EventList".equals(kind.textValue())) {
       if (elements == null) {
@@ -331,11 +366,47 @@ final class AuditBatchDecoder {
       for (int i = 0; i < elements.size(); i++) {
         int[] range = ranges.get(i);
         items.add(
-            validate(items.size(), elements.get(i), Arrays.copyOfRange(data, range[0], range[1])));
+            item(items.size(), elements.get(i), Arrays.copyOfRange(data, range[0], range[1])));
       }
     } else {
       items.add(validate(items.size(), object, Arrays.copyOfRange(data, start, end)));
     }
+  }
+
+  /**
+   * Reads the value at the parser's current token as a tree, or, when it names a field twice, skips
+   * the rest of the value and returns a {@link Duplicate}.
+   */
+  private Object readValue(JsonParser p) throws IOException {
+    JsonToken token = p.currentToken();
+    JsonStreamContext outer =
+        token != null && token.isStructStart()
+            ? p.getParsingContext().getParent()
+            : p.getParsingContext();
+    try {
+      return strict.readTree(p);
+    } catch (JsonMappingException e) {
+      // Only a duplicate field makes reading a tree fail with a mapping (not a parse) error.
+      while (p.getParsingContext() != outer) {
+        if (p.nextToken() == null) {
+          throw new JsonParseException(p, "unexpected end of input inside a value");
+        }
+      }
+      Matcher name = DUPLICATE_FIELD.matcher(String.valueOf(e.getOriginalMessage()));
+      return new Duplicate(duplicateReason(name.find() ? name.group(1) : "?"));
+    }
+  }
+
+  private static String duplicateReason(String field) {
+    return "the field \"" + shorten(field)
+        + "\" appears twice in one object; parsers disagree on which value counts, so send each"
+        + " field once";
+  }
+
+  private static Item item(int index, Object node, byte[] json) {
+    return node instanceof Duplicate d
+        ? new Item(index, json, null, d.reason())
+        : validate(index, (JsonNode) node, json);
   }
 
   private static int byteOffset(JsonLocation location) {

@@ -24,6 +24,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -68,6 +69,15 @@ public final class IngestGateway implements AutoCloseable {
   private final ExecutorService workers;
   private final ScheduledExecutorService timer;
   private final AtomicLong inFlightBytes = new AtomicLong();
+
+  /**
+   * When Kafka last failed a request, in {@link System#nanoTime()} units, or 0 while it works. While
+   * set, one request at a time goes through as a probe and every other one is refused at once:
+   * otherwise each would hold a worker for {@code max.block.ms} and its client for the ack timeout.
+   */
+  private final AtomicLong unavailableSince = new AtomicLong();
+
+  private final AtomicBoolean probing = new AtomicBoolean();
   private final Counter acceptedEvents;
   private final Counter rejectedEvents;
 
@@ -158,18 +168,49 @@ public final class IngestGateway implements AutoCloseable {
       return CompletableFuture.failedFuture(
           new IllegalArgumentException("only a cluster caller can send audit events"));
     }
+    long down = unavailableSince.get();
+    boolean probe = false;
+    if (down != 0) {
+      if (!probing.compareAndSet(false, true)) {
+        return CompletableFuture.failedFuture(
+            new KafkaUnavailableException(
+                "Kafka has not acknowledged events for "
+                    + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - down)
+                    + " s; retry later",
+                null));
+      }
+      probe = true;
+    }
     long reserved = body.length;
     if (!tryReserve(reserved)) {
+      endProbe(probe);
       return CompletableFuture.failedFuture(
           new GatewayOverloadedException(inFlightBytes.get(), limits.maxInFlightBytes()));
     }
     CompletableFuture<IngestResult> result = new CompletableFuture<>();
+    boolean isProbe = probe;
+    result.whenComplete(
+        (r, e) -> {
+          if (e == null) {
+            if (unavailableSince.getAndSet(0) != 0) {
+              log.info("Kafka acknowledges events again; the gateway accepts requests");
+            }
+          } else if (e instanceof KafkaUnavailableException) {
+            if (unavailableSince.compareAndSet(0, System.nanoTime())) {
+              log.warn(
+                  "Kafka is unavailable ({}); refusing requests with 503 until a probe succeeds",
+                  e.getMessage());
+            }
+          }
+          endProbe(isProbe);
+        });
     try {
       workers.execute(() -> process(body, gzip, cluster, receivedMs, reserved, result));
     } catch (RejectedExecutionException e) {
       release(reserved);
-      return CompletableFuture.failedFuture(
+      result.completeExceptionally(
           new KafkaUnavailableException("the ingest gateway is shutting down", e));
+      return result;
     }
     var deadline =
         timer.schedule(
@@ -184,6 +225,17 @@ public final class IngestGateway implements AutoCloseable {
             TimeUnit.MILLISECONDS);
     result.whenComplete((r, e) -> deadline.cancel(false));
     return result;
+  }
+
+  private void endProbe(boolean probe) {
+    if (probe) {
+      probing.set(false);
+    }
+  }
+
+  /** Whether the last request Kafka failed has not yet been followed by one it acknowledged. */
+  public boolean kafkaUnavailable() {
+    return unavailableSince.get() != 0;
   }
 
   /** Bytes currently waiting to be decoded or acknowledged by Kafka. */

@@ -64,6 +64,7 @@ public final class IngestRoutes {
     private final IngestGateway gateway;
     private final IngestLimits limits;
     private final ClusterActivity activity;
+    private final RateLimiter rateLimiter;
 
     Handler(
         CallerResolver callers,
@@ -74,6 +75,7 @@ public final class IngestRoutes {
       this.gateway = gateway;
       this.limits = limits;
       this.activity = activity;
+      this.rateLimiter = new RateLimiter(limits.requestsPerSecond(), limits.burst());
     }
 
     void handle(RoutingContext ctx) {
@@ -106,6 +108,24 @@ public final class IngestRoutes {
             "only a cluster ingest token (vgc_...) may send audit events; this is a "
                 + caller.role()
                 + " token");
+        return;
+      }
+      long waitNanos =
+          rateLimiter.tryAcquire(caller.workspace() + "/" + caller.name(), System.nanoTime());
+      if (waitNanos > 0) {
+        long seconds = Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
+        ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+        error(
+            ctx,
+            429,
+            "rate_limited",
+            "this token may send "
+                + limits.requestsPerSecond()
+                + " requests per second (burst "
+                + limits.burst()
+                + "); retry after "
+                + seconds
+                + " s or send larger batches");
         return;
       }
       String mediaType = mediaType(request.getHeader(HttpHeaders.CONTENT_TYPE));
@@ -149,6 +169,18 @@ public final class IngestRoutes {
       int initial = (int) Math.min(Math.max(declared, 1024), 1024 * 1024);
       Buffer body = Buffer.buffer(initial);
       boolean[] cut = {false};
+      // A body that trickles in (slowloris) would hold its connection and buffer for ever: past the
+      // deadline the request is answered 408 and its connection closed.
+      long timer =
+          ctx.vertx()
+              .setTimer(
+                  limits.bodyTimeout().toMillis(),
+                  id -> {
+                    if (!cut[0]) {
+                      cut[0] = true;
+                      timedOut(ctx);
+                    }
+                  });
       request.handler(
           chunk -> {
             if (cut[0]) {
@@ -156,16 +188,22 @@ public final class IngestRoutes {
             }
             if ((long) body.length() + chunk.length() > limits.maxBodyBytes()) {
               cut[0] = true;
+              ctx.vertx().cancelTimer(timer);
               tooLarge(ctx);
               return;
             }
             body.appendBuffer(chunk);
           });
       request.exceptionHandler(
-          e -> log.debug("audit request from cluster {} broke off: {}", caller.name(), e.toString()));
+          e -> {
+            ctx.vertx().cancelTimer(timer);
+            log.debug("audit request from cluster {} broke off: {}", caller.name(), e.toString());
+          });
       request.endHandler(
           v -> {
+            ctx.vertx().cancelTimer(timer);
             if (!cut[0]) {
+              cut[0] = true;
               dispatch(ctx, caller, body.getBytes(), gzip, receivedMs);
             }
           });
@@ -232,6 +270,19 @@ public final class IngestRoutes {
           413,
           "payload_too_large",
           "the body exceeds " + limits.maxBodyBytes() + " bytes; split the events into smaller batches");
+    }
+
+    private void timedOut(RoutingContext ctx) {
+      HttpServerResponse response = ctx.response();
+      response.putHeader(HttpHeaders.CONNECTION, "close");
+      response.endHandler(v -> ctx.request().connection().close());
+      error(
+          ctx,
+          408,
+          "request_timeout",
+          "the body did not arrive within "
+              + limits.bodyTimeout().toSeconds()
+              + " s of the headers; send the whole body at once");
     }
 
     private void error(RoutingContext ctx, int status, String code, String message) {

@@ -256,4 +256,29 @@ class AuditBatchDecoderTest {
     }
     return out.toByteArray();
   }
+
+  @Test
+  void anEventNamingAFieldTwiceIsRejectedAloneInEveryShape() {
+    String dupTop = EVENT_B.replace("\"verb\":\"list\"", "\"verb\":\"list\",\"verb\":\"create\"");
+    String dupNested = EVENT_B.replace("{\"username\":\"bob\"}", "{\"username\":\"bob\",\"username\":\"root\"}");
+
+    for (String bad : List.of(dupTop, dupNested)) {
+      DecodedBatch list = decode("{\"kind\":\"EventList\",\"items\":[" + EVENT_A + "," + bad + "," + EVENT_B + "]}");
+      assertThat(list.items()).extracting(Item::valid).containsExactly(true, false, true);
+      assertThat(list.items().get(1).rejectReason()).contains("appears twice");
+      assertThat(text(list.items().get(1))).isEqualTo(bad);
+      assertThat(text(list.items().get(2))).isEqualTo(EVENT_B);
+
+      DecodedBatch array = decode("[" + bad + "," + EVENT_A + "]");
+      assertThat(array.items()).extracting(Item::valid).containsExactly(false, true);
+
+      DecodedBatch lines = decode(EVENT_A + "\n" + bad + "\n" + EVENT_B + "\n");
+      assertThat(lines.items()).extracting(Item::valid).containsExactly(true, false, true);
+      assertThat(text(lines.items().get(1))).isEqualTo(bad);
+    }
+    assertThat(decode(dupTop).items()).singleElement()
+        .satisfies(i -> assertThat(i.rejectReason()).contains("\"verb\" appears twice"));
+    assertThat(decode(dupNested).items()).singleElement()
+        .satisfies(i -> assertThat(i.rejectReason()).contains("\"username\" appears twice"));
+  }
 }

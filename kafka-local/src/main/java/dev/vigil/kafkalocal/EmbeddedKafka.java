@@ -83,8 +83,15 @@ public final class EmbeddedKafka implements AutoCloseable {
     try {
       Path logDir = dataDir.resolve("kraft-logs");
       Files.createDirectories(logDir);
-      int brokerPort = port == 0 ? freePort() : port;
-      int controllerPort = freePort();
+      // Ports chosen once are kept for the data dir: after a crash (kill -9) the transaction
+      // coordinator still knows the broker at its old address and cannot write the abort markers of
+      // the dead producers' open transactions elsewhere, so a new port leaves Kafka Streams waiting.
+      Properties ports = loadPorts(dataDir);
+      int brokerPort = port != 0 ? port : reusePort(ports, "broker.port");
+      int controllerPort = reusePort(ports, "controller.port");
+      ports.setProperty("broker.port", Integer.toString(brokerPort));
+      ports.setProperty("controller.port", Integer.toString(controllerPort));
+      savePorts(dataDir, ports);
       Properties props = brokerProperties(logDir, brokerPort, controllerPort);
       overrides.forEach(props::setProperty);
       formatOnce(dataDir, logDir, props);
@@ -199,6 +206,47 @@ public final class EmbeddedKafka implements AutoCloseable {
     if (deleteOnClose) {
       deleteRecursively(dataDir);
     }
+  }
+
+  private static final String PORTS_FILE = "ports.properties";
+
+  private static Properties loadPorts(Path dataDir) throws IOException {
+    Properties ports = new Properties();
+    Path file = dataDir.resolve(PORTS_FILE);
+    if (Files.exists(file)) {
+      try (var in = Files.newInputStream(file)) {
+        ports.load(in);
+      }
+    }
+    return ports;
+  }
+
+  private static void savePorts(Path dataDir, Properties ports) throws IOException {
+    Path tmp = dataDir.resolve(PORTS_FILE + ".tmp");
+    try (OutputStream out = Files.newOutputStream(tmp)) {
+      ports.store(out, "ports of the embedded broker, kept across restarts of this data dir");
+    }
+    Files.move(tmp, dataDir.resolve(PORTS_FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** The port recorded under {@code key} when it is still free, otherwise a new free port. */
+  private static int reusePort(Properties ports, String key) throws IOException {
+    String recorded = ports.getProperty(key);
+    if (recorded != null) {
+      try {
+        int port = Integer.parseInt(recorded.trim());
+        try (ServerSocket socket = new ServerSocket()) {
+          socket.setReuseAddress(true);
+          socket.bind(new InetSocketAddress(HOST, port));
+          return port;
+        }
+      } catch (NumberFormatException | IOException e) {
+        LOG.warn("The embedded broker's previous {} {} is not available ({}); using a new one. Transactions "
+            + "left open by a crash may delay Kafka Streams until they time out.", key, recorded, e.getMessage());
+      }
+    }
+    return freePort();
   }
 
   private static int freePort() throws IOException {

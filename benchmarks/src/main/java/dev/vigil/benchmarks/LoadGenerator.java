@@ -205,7 +205,7 @@ public final class LoadGenerator {
 
   private final Options options;
   private final URI url;
-  private final String token;
+  private final List<String> tokens;
   private final SSLContext tls;
   private final String bootstrap;
   private final ProcessHandle vigilProcess;
@@ -222,13 +222,13 @@ public final class LoadGenerator {
       Options options,
       List<String> corpus,
       URI url,
-      String token,
+      List<String> tokens,
       SSLContext tls,
       String bootstrap,
       ProcessHandle vigil) {
     this.options = options;
     this.url = url;
-    this.token = token;
+    this.tokens = tokens;
     this.tls = tls;
     this.bootstrap = bootstrap;
     this.vigilProcess = vigil;
@@ -255,7 +255,8 @@ public final class LoadGenerator {
     if (options.url() != null) {
       String token = Files.readString(options.tokenFile()).trim();
       SSLContext tls = TlsMaterial.clientContextTrusting(options.caFile());
-      new LoadGenerator(options, corpus, options.url(), token, tls, options.kafkaBootstrap(), null).run();
+      new LoadGenerator(options, corpus, options.url(), List.of(token), tls,
+          options.kafkaBootstrap(), null).run();
       return;
     }
     Path dir = Files.createTempDirectory("vigil-load");
@@ -264,8 +265,13 @@ public final class LoadGenerator {
       System.out.printf("Vigil (pid %d) ready at %s, broker %s in this JVM%n",
           vigil.process().pid(), vigil.url(), kafka.bootstrapServers());
       SSLContext tls = TlsMaterial.clientContextTrusting(vigil.caFile());
-      String clusterToken = registerCluster(vigil.url(), vigil.adminToken(), tls);
-      new LoadGenerator(options, corpus, vigil.url(), clusterToken, tls, kafka.bootstrapServers(),
+      // One cluster per connection, as a backend serving several clusters sees it (and each
+      // cluster token has its own ingest rate limit).
+      List<String> clusterTokens = new ArrayList<>();
+      for (int c = 0; c < options.connections(); c++) {
+        clusterTokens.add(registerCluster(vigil.url(), vigil.adminToken(), tls));
+      }
+      new LoadGenerator(options, corpus, vigil.url(), clusterTokens, tls, kafka.bootstrapServers(),
           vigil.process().toHandle()).run();
     }
   }
@@ -328,10 +334,11 @@ public final class LoadGenerator {
     AtomicLong nextMarker = new AtomicLong(start);
     List<Thread> senders = new ArrayList<>();
     for (int c = 0; c < options.connections(); c++) {
+      int connection = c;
       Thread sender =
           new Thread(
-              () -> send(end, intervalNanos, start, slots, nextMarker, markerIntervalNanos, accepted,
-                  refused),
+              () -> send(tokens.get(connection % tokens.size()), end, intervalNanos, start, slots,
+                  nextMarker, markerIntervalNanos, accepted, refused),
               "load-sender-" + c);
       sender.start();
       senders.add(sender);
@@ -386,6 +393,7 @@ public final class LoadGenerator {
   }
 
   private void send(
+      String token,
       long end,
       long intervalNanos,
       long start,

@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -260,6 +261,16 @@ public final class LoadGenerator {
       return;
     }
     Path dir = Files.createTempDirectory("vigil-load");
+    try {
+      runSelfContained(options, corpus, dir);
+    } finally {
+      // vigil.out is kept when the start failed, so the message can point at it.
+      deleteTree(dir);
+    }
+  }
+
+  private static void runSelfContained(Options options, List<String> corpus, Path dir)
+      throws Exception {
     try (EmbeddedKafka kafka = EmbeddedKafka.startTemporary();
         ChildVigil vigil = ChildVigil.start(dir, kafka.bootstrapServers(), options)) {
       System.out.printf("Vigil (pid %d) ready at %s, broker %s in this JVM%n",
@@ -273,6 +284,17 @@ public final class LoadGenerator {
       }
       new LoadGenerator(options, corpus, vigil.url(), clusterTokens, tls, kafka.bootstrapServers(),
           vigil.process().toHandle()).run();
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir.resolve("server.url"))) {
+      return; // never started: keep vigil.out for the error message
+    }
+    try (var paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
     }
   }
 

@@ -195,7 +195,7 @@ final class VigilServer implements AutoCloseable {
       producer.putAll(config.kafka().producer());
       gateway = new IngestGateway(producer, limits, metrics);
       registerClusterGauges(activity);
-      AdmissionSettings admission = AdmissionSettings.DEFAULTS;
+      AdmissionSettings admission = config.admission();
       if (admission.enabled()) {
         FairAdmission fair = new FairAdmission(admission, metrics);
         gateway.useAdmission(fair);

@@ -17,7 +17,7 @@ import java.util.zip.GZIPOutputStream;
  * fraction of real corpus events (nearly all of which raise an alert), and marker events — the test
  * alert request in a namespace of its own — whose send time is known.
  */
-final class EventMix {
+public final class EventMix {
 
   /** Marker namespaces start with the test alert's prefix, so {@code K8S_TestAlert} fires on them. */
   static final String MARKER_PREFIX = "asc-alerttest-load-";
@@ -33,7 +33,7 @@ final class EventMix {
   private final Random random;
   private long sequence;
 
-  EventMix(List<String> corpus, double alertingFraction, long seed) {
+  public EventMix(List<String> corpus, double alertingFraction, long seed) {
     if (alertingFraction < 0 || alertingFraction > 1) {
       throw new IllegalArgumentException("alerting fraction must be within [0, 1]: " + alertingFraction);
     }
@@ -43,7 +43,7 @@ final class EventMix {
   }
 
   /** The events of one batch: corpus events with probability {@code alertingFraction}, else ordinary ones. */
-  List<String> batch(int size, Instant now) {
+  public List<String> batch(int size, Instant now) {
     List<String> events = new ArrayList<>(size);
     for (int i = 0; i < size; i++) {
       if (random.nextDouble() < alertingFraction) {

@@ -84,7 +84,7 @@ record MemoryBudget(long totalBytes, boolean streams) {
 
   /** A size in the unit that reads best: {@code 1 GiB}, {@code 768 MiB}, {@code 1.5 GiB}. */
   static String format(long bytes) {
-    if (bytes >= 1024 * MIB && bytes % (1024 * MIB / 10) == 0) {
+    if (bytes >= 1024 * MIB && bytes * 10 % (1024 * MIB) == 0) {
       return trim(bytes / (1024.0 * MIB)) + " GiB";
     }
     if (bytes >= MIB) {

@@ -132,6 +132,13 @@ final class MemoryMonitor implements AutoCloseable {
     sampler.scheduleWithFixedDelay(this::sampleQuietly, 0, SAMPLE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /** Samples at once, off the caller's thread (when the Streams applications have their stores). */
+  void sampleSoon() {
+    if (sampler != null && !sampler.isShutdown()) {
+      sampler.execute(this::sampleQuietly);
+    }
+  }
+
   private void sampleQuietly() {
     try {
       sample();

@@ -250,6 +250,7 @@ final class VigilServer implements AutoCloseable {
     url = "https://" + host + ":" + httpServer.actualPort();
 
     awaitStreamsRunning();
+    memoryMonitor.sampleSoon();
     if (gatewayRole || alertsRole) {
       Files.writeString(dataDir.serverUrl(), url + "\n");
     }

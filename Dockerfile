@@ -11,11 +11,17 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system vigil && useradd --system --gid vigil --home-dir /data --shell /usr/sbin/nologin vigil \
  && mkdir -p /data /opt/vigil && chown vigil:vigil /data
-COPY --from=build /src/app/target/vigil-app.jar /opt/vigil/vigil-app.jar
-COPY --from=build /src/app/target/lib /opt/vigil/lib
+# The launcher script, as in a checkout: it starts the JVM with the heap of --memory-budget
+# (VIGIL_MEMORY_BUDGET); the stamp tells it the build is done.
+COPY --from=build /src/app/target/vigil-app.jar /opt/vigil/app/target/vigil-app.jar
+COPY --from=build /src/app/target/lib /opt/vigil/app/target/lib
+COPY vigil /opt/vigil/vigil
+RUN touch /opt/vigil/app/target/.vigil-built
 USER vigil
 WORKDIR /data
 ENV VIGIL_DATA_DIR=/data
+# Give the container a memory limit of about the budget plus a quarter (README: Memory).
+ENV VIGIL_MEMORY_BUDGET=1g
 EXPOSE 8443
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-cp", "/opt/vigil/vigil-app.jar:/opt/vigil/lib/*", "dev.vigil.app.Vigil"]
+ENTRYPOINT ["/opt/vigil/vigil"]
 CMD ["up"]

@@ -106,6 +106,11 @@ final class ServerOptions {
           + "(env VIGIL_MIN_CLUSTER_RATE, default ${DEFAULT-VALUE})")
   int minClusterRate;
 
+  @Option(names = "--memory-budget", defaultValue = MemoryBudget.DEFAULT, converter = MemoryBudget.SizeConverter.class,
+      description = "memory of the whole process, split into Java heap, RocksDB and Kafka buffers; ./vigil starts "
+          + "the JVM with the heap this gives, e.g. 768m or 2g (env VIGIL_MEMORY_BUDGET, default ${DEFAULT-VALUE})")
+  long memoryBudget;
+
   @Option(names = "--kafka-property", split = ",", mapFallbackValue = "",
       description = "a Kafka client property for every client, k=v (repeatable; env VIGIL_KAFKA_PROPERTY=k=v,k2=v2)")
   Map<String, String> kafkaProperties = new LinkedHashMap<>();
@@ -133,6 +138,6 @@ final class ServerOptions {
         hostnames == null ? List.of() : hostnames, bodyLimit, streamThreads, alertWindow, unhealthyAfter,
         rulesDir, rulesLenient, baselineLearning, baselineTtl, threatIntel == null ? List.of() : threatIntel,
         detectionConfig, roles, KafkaOverrides.of(kafkaProperties, producerProperties, streamsProperties),
-        bodyTimeout, ingestRate, ingestBurst, admission());
+        bodyTimeout, ingestRate, ingestBurst, admission(), MemoryBudget.of(memoryBudget, roles));
   }
 }

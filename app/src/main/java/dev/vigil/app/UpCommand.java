@@ -21,6 +21,8 @@ final class UpCommand extends RoleCommand {
    * finishes those in flight, commits the Streams applications and closes Kafka clients.
    */
   static int serve(picocli.CommandLine.Model.CommandSpec spec, VigilConfig config) throws InterruptedException {
+    JvmOptions.checkHeap(config.memory(), Runtime.getRuntime().maxMemory())
+        .ifPresent(warning -> org.slf4j.LoggerFactory.getLogger(UpCommand.class).warn(warning));
     VigilServer server = VigilServer.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -37,6 +37,7 @@ import java.util.Set;
  * @param ingestRate sustained ingest requests per second allowed to one token (429 beyond it)
  * @param ingestBurst ingest requests one token may send at once above the sustained rate
  * @param admission per-cluster admission while detection is behind (429 to clusters over their share)
+ * @param memory the memory budget and its split into heap, RocksDB and Kafka buffers
  */
 record VigilConfig(
     Path dataDir,
@@ -61,7 +62,8 @@ record VigilConfig(
     Duration bodyTimeout,
     double ingestRate,
     int ingestBurst,
-    AdmissionSettings admission) {
+    AdmissionSettings admission,
+    MemoryBudget memory) {
 
   static final int DEFAULT_PORT = 8443;
   static final long DEFAULT_BODY_LIMIT = 12L * 1024 * 1024;
@@ -140,32 +142,37 @@ record VigilConfig(
     return new VigilConfig(dataDir, "127.0.0.1", 0, null, null, null, List.of(), DEFAULT_BODY_LIMIT, 1,
         Duration.ofHours(1), Duration.ofMinutes(15), null, false, DEFAULT_BASELINE_LEARNING, DEFAULT_BASELINE_TTL,
         List.of(), null, Role.all(), KafkaOverrides.none(), IngestLimits.DEFAULT_BODY_TIMEOUT,
-        IngestLimits.DEFAULT_REQUESTS_PER_SECOND, IngestLimits.DEFAULT_BURST, AdmissionSettings.DEFAULTS);
+        IngestLimits.DEFAULT_REQUESTS_PER_SECOND, IngestLimits.DEFAULT_BURST, AdmissionSettings.DEFAULTS,
+        MemoryBudget.of(MemoryBudget.DEFAULT_BYTES, Role.all()));
   }
 
   VigilConfig withRules(Path dir, boolean lenient) {
     return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames, bodyLimitBytes,
         streamThreads, alertDedupWindow, unhealthyAfter, dir, lenient, baselineLearning, baselineTtl,
-        threatIntelFiles, detectionConfig, roles, kafka, bodyTimeout, ingestRate, ingestBurst, admission);
+        threatIntelFiles, detectionConfig, roles, kafka, bodyTimeout, ingestRate, ingestBurst, admission,
+        memory);
   }
 
   VigilConfig withBaselineLearning(Duration learning) {
     return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames,
         bodyLimitBytes, streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient, learning,
-        baselineTtl, threatIntelFiles, detectionConfig, roles, kafka, bodyTimeout, ingestRate, ingestBurst, admission);
+        baselineTtl, threatIntelFiles, detectionConfig, roles, kafka, bodyTimeout, ingestRate, ingestBurst, admission,
+        memory);
   }
 
   VigilConfig withThreatIntelFiles(List<Path> files) {
     return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames,
         bodyLimitBytes, streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient,
-        baselineLearning, baselineTtl, files, detectionConfig, roles, kafka, bodyTimeout, ingestRate, ingestBurst, admission);
+        baselineLearning, baselineTtl, files, detectionConfig, roles, kafka, bodyTimeout, ingestRate, ingestBurst, admission,
+        memory);
   }
 
   /** The same configuration with this detection config file. */
   VigilConfig withDetectionConfig(Path file) {
     return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames, bodyLimitBytes,
         streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient, baselineLearning, baselineTtl,
-        threatIntelFiles, file, roles, kafka, bodyTimeout, ingestRate, ingestBurst, admission);
+        threatIntelFiles, file, roles, kafka, bodyTimeout, ingestRate, ingestBurst, admission,
+        memory);
   }
 
   VigilConfig withKafkaBootstrap(String bootstrap) {
@@ -175,14 +182,15 @@ record VigilConfig(
   VigilConfig withIngest(Duration timeout, double rate, int burst) {
     return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames, bodyLimitBytes,
         streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient, baselineLearning, baselineTtl,
-        threatIntelFiles, detectionConfig, roles, kafka, timeout, rate, burst, admission);
+        threatIntelFiles, detectionConfig, roles, kafka, timeout, rate, burst, admission, memory);
   }
 
   /** The same configuration with this admission control (see {@link AdmissionSettings}). */
   VigilConfig withAdmission(AdmissionSettings settings) {
     return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames, bodyLimitBytes,
         streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient, baselineLearning, baselineTtl,
-        threatIntelFiles, detectionConfig, roles, kafka, bodyTimeout, ingestRate, ingestBurst, settings);
+        threatIntelFiles, detectionConfig, roles, kafka, bodyTimeout, ingestRate, ingestBurst, settings,
+        memory);
   }
 
   /** The gateway's limits from this configuration. */
@@ -199,7 +207,8 @@ record VigilConfig(
   VigilConfig withRoles(Set<Role> only, String bootstrap) {
     return new VigilConfig(dataDir, bindHost, port, bootstrap, tlsCert, tlsKey, hostnames, bodyLimitBytes,
         streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient, baselineLearning, baselineTtl,
-        threatIntelFiles, detectionConfig, only, kafka, bodyTimeout, ingestRate, ingestBurst, admission);
+        threatIntelFiles, detectionConfig, only, kafka, bodyTimeout, ingestRate, ingestBurst, admission,
+        MemoryBudget.of(memory.totalBytes(), only));
   }
 
   boolean embeddedKafka() {

@@ -86,6 +86,8 @@ final class VigilServer implements AutoCloseable {
   private Vertx vertx;
   private HttpServer httpServer;
   private TlsMaterial tls;
+  private RocksDbMemory rocksDbMemory;
+  private MemoryMonitor memoryMonitor;
   private String url;
   private boolean closed;
 
@@ -139,6 +141,12 @@ final class VigilServer implements AutoCloseable {
     JvmGcMetrics gc = new JvmGcMetrics();
     gc.bindTo(metrics);
     resources.add(gc);
+    MemoryBudget budget = config.memory();
+    LOG.info("Using a {}", budget.describe());
+    if (detectRole || alertsRole) {
+      rocksDbMemory = RocksDbMemory.of(budget);
+    }
+    memoryMonitor = new MemoryMonitor(budget, rocksDbMemory, metrics);
 
     // Rules first: a typo in them or an invalid Sigma rule should stop start-up before a broker is
     // started for nothing.
@@ -162,7 +170,7 @@ final class VigilServer implements AutoCloseable {
 
     if (config.embeddedKafka()) {
       LOG.info("Starting the embedded Kafka broker in {}", dataDir.kafkaDir().toAbsolutePath());
-      kafka = EmbeddedKafka.start(dataDir.kafkaDir(), 0);
+      kafka = EmbeddedKafka.start(dataDir.kafkaDir(), 0, budget.brokerOverrides());
       bootstrap = kafka.bootstrapServers();
     } else {
       bootstrap = config.kafkaBootstrap();
@@ -220,11 +228,14 @@ final class VigilServer implements AutoCloseable {
         LOG.error("A Kafka Streams thread failed and is replaced: {}", e.toString(), e);
         return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
       });
+      memoryMonitor.watch(streams == detection ? DetectionApp.APPLICATION_ID : AlertsApp.APPLICATION_ID, streams);
       KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
       streamsMetrics.bindTo(metrics);
       resources.add(streamsMetrics);
       streams.start();
     }
+
+    memoryMonitor.start();
 
     AlertQueries queries = null;
     KafkaAlertFeed feed = null;
@@ -249,6 +260,7 @@ final class VigilServer implements AutoCloseable {
     url = "https://" + host + ":" + httpServer.actualPort();
 
     awaitStreamsRunning();
+    memoryMonitor.sampleSoon();
     if (gatewayRole || alertsRole) {
       Files.writeString(dataDir.serverUrl(), url + "\n");
     }
@@ -294,6 +306,7 @@ final class VigilServer implements AutoCloseable {
   private Map<String, Object> kafkaClientConfig() {
     Map<String, Object> client = new HashMap<>(config.kafka().client());
     client.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    config.memory().clientDefaults().forEach(client::putIfAbsent);
     return client;
   }
 
@@ -308,6 +321,7 @@ final class VigilServer implements AutoCloseable {
     // After a crash, a restarted process waits this long for its old member to be declared dead.
     props.putIfAbsent(StreamsConfig.consumerPrefix("session.timeout.ms"), 10_000);
     props.putIfAbsent(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), 2_000);
+    config.memory().applyTo(props, rocksDbMemory);
     StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(props)));
     topology.accept(builder);
     return new KafkaStreams(builder.build(props), props);
@@ -383,6 +397,9 @@ final class VigilServer implements AutoCloseable {
     if (vertx != null) {
       quietly(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
     }
+    if (memoryMonitor != null) {
+      quietly(memoryMonitor::close);
+    }
     for (KafkaStreams streams : new KafkaStreams[] {detection, alerts}) {
       if (streams != null) {
         // Leaving the group lets a restarted process take its partitions at once instead of
@@ -390,6 +407,10 @@ final class VigilServer implements AutoCloseable {
         quietly(() -> streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
             .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)));
       }
+    }
+    if (rocksDbMemory != null) {
+      // Only now: every store that shared the cache has closed with its Streams application.
+      quietly(rocksDbMemory::close);
     }
     if (gateway != null) {
       quietly(gateway::close);

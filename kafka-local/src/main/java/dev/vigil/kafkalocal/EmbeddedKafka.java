@@ -59,6 +59,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     return start(dataDir, port, Map.of(), false);
   }
 
+  /** As {@link #start(Path, int)}, with extra broker properties (for example a smaller log-cleaner buffer). */
+  public static EmbeddedKafka start(Path dataDir, int port, Map<String, String> overrides) {
+    return start(dataDir, port, overrides, false);
+  }
+
   /** A throwaway broker on free ports in a temporary directory that {@link #close()} removes. */
   public static EmbeddedKafka startTemporary() {
     try {

@@ -1,0 +1,160 @@
+package dev.vigil.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MemoryBudgetTest {
+  private static final long MIB = MemoryBudget.MIB;
+  @TempDir Path dir;
+
+  @Test
+  void sizesAreReadInBinaryUnits() {
+    assertThat(MemoryBudget.parseSize("1g")).isEqualTo(1024 * MIB);
+    assertThat(MemoryBudget.parseSize("512m")).isEqualTo(512 * MIB);
+    assertThat(MemoryBudget.parseSize("768M")).isEqualTo(768 * MIB);
+    assertThat(MemoryBudget.parseSize("1.5GiB")).isEqualTo(1536 * MIB);
+    assertThat(MemoryBudget.parseSize("2 GB")).isEqualTo(2048 * MIB);
+    assertThat(MemoryBudget.parseSize("1048576k")).isEqualTo(1024 * MIB);
+    assertThat(MemoryBudget.parseSize("1073741824")).isEqualTo(1024 * MIB);
+  }
+
+  @Test
+  void aValueThatIsNoSizeIsRefusedWithAnExample() {
+    for (String bad : new String[] {"", "lots", "1x", "-1g", "1g2", "g"}) {
+      assertThatThrownBy(() -> MemoryBudget.parseSize(bad)).as(bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("is not a size")
+          .hasMessageContaining("1g");
+    }
+  }
+
+  @Test
+  void theDefaultBudgetSplitsIntoHeapRocksDbAndNative() {
+    MemoryBudget budget = MemoryBudget.of(MemoryBudget.DEFAULT_BYTES, Role.all());
+    assertThat(budget.nativeBytes()).isEqualTo(320 * MIB);
+    assertThat(budget.rocksDbBytes()).isEqualTo(256 * MIB);
+    assertThat(budget.memtableBytes()).isEqualTo(64 * MIB);
+    assertThat(budget.writeBufferBytes()).isEqualTo(8 * MIB);
+    assertThat(budget.heapBytes()).isEqualTo(448 * MIB);
+    assertThat(budget.heapBytes() + budget.rocksDbBytes() + budget.nativeBytes()).isEqualTo(budget.totalBytes());
+    assertThat(budget.directBytes()).isEqualTo(128 * MIB).isLessThan(budget.nativeBytes());
+    assertThat(budget.recordCacheBytes()).isEqualTo(14 * MIB);
+    assertThat(budget.producerBufferBytes()).isEqualTo(14 * MIB);
+    assertThat(budget.fetchMaxBytes()).isEqualTo(14 * MIB);
+    assertThat(budget.partitionFetchBytes()).isEqualTo(MIB);
+    assertThat(budget.brokerDedupeBufferBytes()).isEqualTo(28 * MIB);
+    assertThat(budget.jvmOptions()).containsExactly("-Xms448m", "-Xmx448m", "-XX:MaxDirectMemorySize=128m",
+        "-Djdk.nio.maxCachedBufferSize=262144");
+  }
+
+  @Test
+  void aGatewayAloneHasNoRocksDbShareAndAMoreHeap() {
+    MemoryBudget gateway = MemoryBudget.of(MemoryBudget.DEFAULT_BYTES, EnumSet.of(Role.GATEWAY));
+    assertThat(gateway.rocksDbBytes()).isZero();
+    assertThat(gateway.heapBytes()).isEqualTo(704 * MIB);
+    assertThat(MemoryBudget.of(MemoryBudget.DEFAULT_BYTES, EnumSet.of(Role.ALERTS_API)).rocksDbBytes())
+        .isEqualTo(256 * MIB);
+  }
+
+  @Test
+  void everyShareGrowsWithTheBudget() {
+    MemoryBudget small = MemoryBudget.of(768 * MIB, Role.all());
+    MemoryBudget large = MemoryBudget.of(4096 * MIB, Role.all());
+    assertThat(small.heapBytes()).isEqualTo(288 * MIB);
+    assertThat(small.rocksDbBytes()).isEqualTo(192 * MIB);
+    assertThat(large.heapBytes()).isEqualTo(2368 * MIB);
+    assertThat(large.rocksDbBytes()).isEqualTo(1024 * MIB);
+    assertThat(large.writeBufferBytes()).isEqualTo(16 * MIB);
+  }
+
+  @Test
+  void aBudgetTooSmallIsRefusedNamingTheOption() {
+    assertThatThrownBy(() -> MemoryBudget.of(256 * MIB, Role.all()))
+        .isInstanceOf(StartupException.class)
+        .hasMessageContaining("--memory-budget 256 MiB is too small")
+        .hasMessageContaining("512 MiB");
+  }
+
+  @Test
+  void theOperatorsKafkaPropertiesWinOverTheBudgetsDefaults() {
+    MemoryBudget budget = MemoryBudget.of(MemoryBudget.DEFAULT_BYTES, Role.all());
+    Properties props = new Properties();
+    props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 1L);
+    props.put(StreamsConfig.consumerPrefix("fetch.max.bytes"), 2);
+    props.put("buffer.memory", 3L);
+    try (RocksDbMemory rocksDb = RocksDbMemory.of(budget)) {
+      budget.applyTo(props, rocksDb);
+      assertThat(props.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG))
+          .isEqualTo(BoundedRocksDbConfig.class.getName());
+      assertThat(props.get(MemoryBudget.ROCKSDB_MEMORY_CONFIG)).isSameAs(rocksDb);
+      assertThat(props.get(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG)).isEqualTo(1L);
+      assertThat(props).doesNotContainKey("fetch.max.bytes");
+      assertThat(props.get("buffer.memory")).isEqualTo(3L);
+      assertThat(props.get("max.partition.fetch.bytes")).isEqualTo((int) MIB);
+    }
+    Properties defaults = new Properties();
+    try (RocksDbMemory rocksDb = RocksDbMemory.of(budget)) {
+      budget.applyTo(defaults, rocksDb);
+    }
+    assertThat(defaults.get(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG)).isEqualTo(14 * MIB);
+    assertThat(defaults.get("fetch.max.bytes")).isEqualTo((int) (14 * MIB));
+  }
+
+  private static Map<String, String> env(String budget) {
+    return Map.of("VIGIL_MEMORY_BUDGET", budget, "VIGIL_KAFKA_BOOTSTRAP", "kafka:9092");
+  }
+
+  @Test
+  void theLauncherGetsTheHeapOfTheBudgetFromFlagEnvironmentOrFile() throws Exception {
+    assertThat(JvmOptions.options(new VigilDefaults(Map.of(), null), "up", "--memory-budget", "768m"))
+        .contains("-Xmx288m", "-Xms288m", "-XX:MaxDirectMemorySize=96m");
+    assertThat(JvmOptions.options(new VigilDefaults(env("2g"), null), "detect"))
+        .contains("-Xmx1088m");
+    Path file = Files.writeString(dir.resolve("vigil.yaml"), "memory-budget: 2g\n");
+    assertThat(JvmOptions.options(new VigilDefaults(Map.of(), file), "up", "--config", file.toString()))
+        .contains("-Xmx1088m");
+    assertThat(JvmOptions.options(new VigilDefaults(Map.of(), null), "up")).contains("-Xmx448m");
+  }
+
+  @Test
+  void theLauncherGetsNothingForAClientVerbOrABadValue() {
+    assertThat(JvmOptions.options(new VigilDefaults(Map.of(), null), "alerts", "--json")).isEmpty();
+    assertThat(JvmOptions.options(new VigilDefaults(Map.of(), null), "up", "--memory-budget", "lots")).isEmpty();
+    assertThat(JvmOptions.options(new VigilDefaults(Map.of(), null), "up", "--memory-budget", "100m")).isEmpty();
+  }
+
+  @Test
+  void aBadBudgetStopsStartUpNamingTheOptionAndItsSource() {
+    StringWriter err = new StringWriter();
+    int exit = Vigil.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(err, true),
+        new VigilDefaults(Map.of("VIGIL_MEMORY_BUDGET", "1x"), null)).execute("up", "--data-dir", dir.toString());
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).contains("--memory-budget", "'1x' is not a size", "environment variable VIGIL_MEMORY_BUDGET");
+
+    StringWriter tooSmall = new StringWriter();
+    exit = Vigil.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(tooSmall, true),
+        new VigilDefaults(Map.of(), null)).execute("up", "--data-dir", dir.toString(), "--memory-budget", "200m");
+    assertThat(exit).isEqualTo(1);
+    assertThat(tooSmall.toString()).contains("--memory-budget 200 MiB is too small");
+  }
+
+  @Test
+  void aHeapThatIsNotTheBudgetsShareIsReported() {
+    MemoryBudget budget = MemoryBudget.of(MemoryBudget.DEFAULT_BYTES, Role.all());
+    assertThat(JvmOptions.checkHeap(budget, 448 * MIB)).isEmpty();
+    assertThat(JvmOptions.checkHeap(budget, 430 * MIB)).isEmpty();
+    assertThat(JvmOptions.checkHeap(budget, 4096 * MIB)).hasValueSatisfying(warning -> assertThat(warning)
+        .contains("maximum heap is 4 GiB", "gives the heap 448 MiB", "-Xmx448m"));
+  }
+}

@@ -1,0 +1,56 @@
+package dev.vigil.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class MemoryMonitorTest {
+  private static final long MIB = MemoryBudget.MIB;
+
+  @Test
+  void theBudgetTheCacheAndResidentMemoryAreExported() {
+    MemoryBudget budget = MemoryBudget.of(MemoryBudget.DEFAULT_BYTES, Role.all());
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    try (RocksDbMemory rocksDb = RocksDbMemory.of(budget);
+        MemoryMonitor monitor = new MemoryMonitor(budget, rocksDb, registry)) {
+      monitor.sample();
+      String scrape = registry.scrape();
+      assertThat(scrape).contains(
+          "vigil_memory_budget_bytes{part=\"total\"} 1.073741824E9",
+          "vigil_memory_budget_bytes{part=\"heap\"} 4.69762048E8",
+          "vigil_memory_budget_bytes{part=\"rocksdb\"} 2.68435456E8",
+          "vigil_rocksdb_block_cache_capacity_bytes 2.68435456E8",
+          "vigil_rocksdb_block_cache_usage_bytes",
+          "vigil_rocksdb_block_cache_pinned_bytes",
+          "vigil_memory_heap_after_gc_bytes",
+          "vigil_memory_rss_bytes");
+      if (MemoryMonitor.readRss() > 0) {
+        assertThat(scrape).doesNotContain("vigil_memory_rss_bytes -1");
+      }
+    }
+  }
+
+  @Test
+  void residentMemoryIsReadFromProcStatus() {
+    assertThat(MemoryMonitor.parseRss(List.of("Name:\tjava", "VmPeak:\t 9000 kB", "VmRSS:\t  694556 kB")))
+        .isEqualTo(694556L * 1024);
+    assertThat(MemoryMonitor.parseRss(List.of("Name:\tjava"))).isEqualTo(-1);
+  }
+
+  @Test
+  void aWarningIsGivenOverNinetyPercentAndThenAtMostOnceInTenMinutes() {
+    MemoryMonitor.Warning warning = new MemoryMonitor.Warning();
+    long limit = 1000 * MIB;
+    long minute = Duration.ofMinutes(1).toNanos();
+    assertThat(warning.due(900 * MIB, limit, 0)).isFalse();
+    assertThat(warning.due(-1, limit, 0)).isFalse();
+    assertThat(warning.due(901 * MIB, limit, minute)).isTrue();
+    assertThat(warning.due(990 * MIB, limit, 2 * minute)).isFalse();
+    assertThat(warning.due(990 * MIB, limit, 10 * minute)).isFalse();
+    assertThat(warning.due(990 * MIB, limit, 11 * minute)).isTrue();
+  }
+}

@@ -71,7 +71,7 @@ class DetectionTopologyTest {
       Finding finding = record.value();
       String fingerprint =
           Fingerprints.alertFingerprint(
-              TopologyHarness.CLUSTER, TestAlertDetector.ALERT_TYPE, TEST_NAMESPACE);
+              TopologyHarness.WORKSPACE, TopologyHarness.CLUSTER, TestAlertDetector.ALERT_TYPE, TEST_NAMESPACE);
       assertThat(record.key()).isEqualTo(fingerprint);
       assertThat(finding.fingerprint()).isEqualTo(fingerprint);
       assertThat(finding.alertType()).isEqualTo("K8S_TestAlert");

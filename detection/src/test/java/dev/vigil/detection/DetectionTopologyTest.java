@@ -218,7 +218,7 @@ class DetectionTopologyTest {
           harness.driver.getWindowStore(DetectionTopology.STAGE_DEDUP_STORE);
       assertThat(store.persistent()).isTrue();
       long at = harness.clock().toEpochMilli();
-      assertThat(store.fetch(TopologyHarness.CLUSTER + "/attach-1", at, at).hasNext()).isTrue();
+      assertThat(store.fetch(TopologyHarness.WORKSPACE + "/" + TopologyHarness.CLUSTER + "/attach-1", at, at).hasNext()).isTrue();
     }
   }
 

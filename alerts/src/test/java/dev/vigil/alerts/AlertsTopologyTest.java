@@ -331,8 +331,8 @@ class AlertsTopologyTest {
     assertThat(latest.values())
         .extracting(Alert::workspace, Alert::cluster, Alert::count)
         .containsExactlyInAnyOrder(
-            org.assertj.core.groups.Tuple.tuple("default", "prod-a", 5),
-            org.assertj.core.groups.Tuple.tuple("other", "prod-a", 3));
+            org.assertj.core.groups.Tuple.tuple("default", "prod-a", 5L),
+            org.assertj.core.groups.Tuple.tuple("other", "prod-a", 3L));
     latest.values().forEach(a -> assertThat(a.auditIds()).allMatch(id ->
         id.startsWith(a.workspace().equals("default") ? "mine-" : "theirs-")));
   }

@@ -40,6 +40,9 @@ final class ApiRouter {
       PrometheusMeterRegistry metrics,
       BooleanSupplier ready) {}
 
+  /** How old a {@code /metrics} answer may be: scrapers poll every few seconds at most. */
+  static final long METRICS_MAX_AGE_MS = 1_000;
+
   static void configure(Router router, Parts parts) {
     router.route().handler(ApiRouter::securityHeaders);
 
@@ -52,9 +55,13 @@ final class ApiRouter {
         error(ctx, 503, "not_ready", "Vigil is starting or Kafka is unreachable; retry shortly");
       }
     });
-    router.get("/metrics").handler(ctx -> ctx.response()
-        .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-        .end(parts.metrics().scrape()));
+    // Rendering runs on a worker thread, never on the event loop, and at most once a second.
+    MetricsScrape scrape = new MetricsScrape(parts.metrics()::scrape, METRICS_MAX_AGE_MS);
+    router.get("/metrics").handler(ctx -> ctx.vertx().executeBlocking(scrape::text, false)
+        .onSuccess(text -> ctx.response()
+            .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+            .end(text))
+        .onFailure(ctx::fail));
 
     // Each role mounts its own routes; a detect-only process serves health and metrics alone.
     if (parts.gateway() != null) {

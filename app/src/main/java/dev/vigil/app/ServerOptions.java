@@ -1,5 +1,6 @@
 package dev.vigil.app;
 
+import dev.vigil.ingest.admission.AdmissionSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -95,6 +96,16 @@ final class ServerOptions {
       description = "ingest requests one token may send at once above --ingest-rate (env VIGIL_INGEST_BURST, default ${DEFAULT-VALUE})")
   int ingestBurst;
 
+  @Option(names = "--max-detection-lag", defaultValue = "PT2S",
+      description = "when detection is this far behind (ISO-8601 duration of its work), clusters sending more than their "
+          + "fair share get 429 with Retry-After; PT0S switches it off (env VIGIL_MAX_DETECTION_LAG, default ${DEFAULT-VALUE})")
+  Duration maxDetectionLag;
+
+  @Option(names = "--min-cluster-rate", defaultValue = "500",
+      description = "events per second every cluster may send however far detection is behind "
+          + "(env VIGIL_MIN_CLUSTER_RATE, default ${DEFAULT-VALUE})")
+  int minClusterRate;
+
   @Option(names = "--kafka-property", split = ",", mapFallbackValue = "",
       description = "a Kafka client property for every client, k=v (repeatable; env VIGIL_KAFKA_PROPERTY=k=v,k2=v2)")
   Map<String, String> kafkaProperties = new LinkedHashMap<>();
@@ -107,6 +118,14 @@ final class ServerOptions {
       description = "a Kafka Streams property of detection and alerts, k=v (repeatable; env VIGIL_STREAMS_PROPERTY)")
   Map<String, String> streamsProperties = new LinkedHashMap<>();
 
+  private AdmissionSettings admission() {
+    try {
+      return new AdmissionSettings(maxDetectionLag, minClusterRate);
+    } catch (IllegalArgumentException e) {
+      throw new StartupException(e.getMessage());
+    }
+  }
+
   /** The validated configuration of a process running {@code roles}. */
   VigilConfig toConfig(CommandSpec spec, Set<Role> roles) {
     VigilDefaults.of(spec).checkFileKeys(spec);
@@ -114,6 +133,6 @@ final class ServerOptions {
         hostnames == null ? List.of() : hostnames, bodyLimit, streamThreads, alertWindow, unhealthyAfter,
         rulesDir, rulesLenient, baselineLearning, baselineTtl, threatIntel == null ? List.of() : threatIntel,
         detectionConfig, roles, KafkaOverrides.of(kafkaProperties, producerProperties, streamsProperties),
-        bodyTimeout, ingestRate, ingestBurst);
+        bodyTimeout, ingestRate, ingestBurst, admission());
   }
 }

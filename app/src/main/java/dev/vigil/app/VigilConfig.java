@@ -2,6 +2,7 @@ package dev.vigil.app;
 
 import dev.vigil.detection.stateful.StatefulConfig;
 import dev.vigil.ingest.IngestLimits;
+import dev.vigil.ingest.admission.AdmissionSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,6 +36,7 @@ import java.util.Set;
  * @param bodyTimeout longest time from an ingest request's headers to the end of its body (408)
  * @param ingestRate sustained ingest requests per second allowed to one token (429 beyond it)
  * @param ingestBurst ingest requests one token may send at once above the sustained rate
+ * @param admission per-cluster admission while detection is behind (429 to clusters over their share)
  */
 record VigilConfig(
     Path dataDir,
@@ -58,7 +60,8 @@ record VigilConfig(
     KafkaOverrides kafka,
     Duration bodyTimeout,
     double ingestRate,
-    int ingestBurst) {
+    int ingestBurst,
+    AdmissionSettings admission) {
 
   static final int DEFAULT_PORT = 8443;
   static final long DEFAULT_BODY_LIMIT = 12L * 1024 * 1024;
@@ -137,32 +140,32 @@ record VigilConfig(
     return new VigilConfig(dataDir, "127.0.0.1", 0, null, null, null, List.of(), DEFAULT_BODY_LIMIT, 1,
         Duration.ofHours(1), Duration.ofMinutes(15), null, false, DEFAULT_BASELINE_LEARNING, DEFAULT_BASELINE_TTL,
         List.of(), null, Role.all(), KafkaOverrides.none(), IngestLimits.DEFAULT_BODY_TIMEOUT,
-        IngestLimits.DEFAULT_REQUESTS_PER_SECOND, IngestLimits.DEFAULT_BURST);
+        IngestLimits.DEFAULT_REQUESTS_PER_SECOND, IngestLimits.DEFAULT_BURST, AdmissionSettings.DEFAULTS);
   }
 
   VigilConfig withRules(Path dir, boolean lenient) {
     return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames, bodyLimitBytes,
         streamThreads, alertDedupWindow, unhealthyAfter, dir, lenient, baselineLearning, baselineTtl,
-        threatIntelFiles, detectionConfig, roles, kafka, bodyTimeout, ingestRate, ingestBurst);
+        threatIntelFiles, detectionConfig, roles, kafka, bodyTimeout, ingestRate, ingestBurst, admission);
   }
 
   VigilConfig withBaselineLearning(Duration learning) {
     return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames,
         bodyLimitBytes, streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient, learning,
-        baselineTtl, threatIntelFiles, detectionConfig, roles, kafka, bodyTimeout, ingestRate, ingestBurst);
+        baselineTtl, threatIntelFiles, detectionConfig, roles, kafka, bodyTimeout, ingestRate, ingestBurst, admission);
   }
 
   VigilConfig withThreatIntelFiles(List<Path> files) {
     return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames,
         bodyLimitBytes, streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient,
-        baselineLearning, baselineTtl, files, detectionConfig, roles, kafka, bodyTimeout, ingestRate, ingestBurst);
+        baselineLearning, baselineTtl, files, detectionConfig, roles, kafka, bodyTimeout, ingestRate, ingestBurst, admission);
   }
 
   /** The same configuration with this detection config file. */
   VigilConfig withDetectionConfig(Path file) {
     return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames, bodyLimitBytes,
         streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient, baselineLearning, baselineTtl,
-        threatIntelFiles, file, roles, kafka, bodyTimeout, ingestRate, ingestBurst);
+        threatIntelFiles, file, roles, kafka, bodyTimeout, ingestRate, ingestBurst, admission);
   }
 
   VigilConfig withKafkaBootstrap(String bootstrap) {
@@ -172,7 +175,14 @@ record VigilConfig(
   VigilConfig withIngest(Duration timeout, double rate, int burst) {
     return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames, bodyLimitBytes,
         streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient, baselineLearning, baselineTtl,
-        threatIntelFiles, detectionConfig, roles, kafka, timeout, rate, burst);
+        threatIntelFiles, detectionConfig, roles, kafka, timeout, rate, burst, admission);
+  }
+
+  /** The same configuration with this admission control (see {@link AdmissionSettings}). */
+  VigilConfig withAdmission(AdmissionSettings settings) {
+    return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames, bodyLimitBytes,
+        streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient, baselineLearning, baselineTtl,
+        threatIntelFiles, detectionConfig, roles, kafka, bodyTimeout, ingestRate, ingestBurst, settings);
   }
 
   /** The gateway's limits from this configuration. */
@@ -189,7 +199,7 @@ record VigilConfig(
   VigilConfig withRoles(Set<Role> only, String bootstrap) {
     return new VigilConfig(dataDir, bindHost, port, bootstrap, tlsCert, tlsKey, hostnames, bodyLimitBytes,
         streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient, baselineLearning, baselineTtl,
-        threatIntelFiles, detectionConfig, only, kafka, bodyTimeout, ingestRate, ingestBurst);
+        threatIntelFiles, detectionConfig, only, kafka, bodyTimeout, ingestRate, ingestBurst, admission);
   }
 
   boolean embeddedKafka() {

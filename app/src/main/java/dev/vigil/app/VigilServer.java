@@ -21,6 +21,9 @@ import dev.vigil.ingest.IngestLimits;
 import dev.vigil.ingest.InstallState;
 import dev.vigil.ingest.TlsMaterial;
 import dev.vigil.ingest.Tokens;
+import dev.vigil.ingest.admission.AdmissionSettings;
+import dev.vigil.ingest.admission.BacklogMonitor;
+import dev.vigil.ingest.admission.FairAdmission;
 import dev.vigil.kafkalocal.EmbeddedKafka;
 import dev.vigil.schemas.ApiToken;
 import dev.vigil.schemas.Topics;
@@ -192,6 +195,13 @@ final class VigilServer implements AutoCloseable {
       producer.putAll(config.kafka().producer());
       gateway = new IngestGateway(producer, limits, metrics);
       registerClusterGauges(activity);
+      AdmissionSettings admission = config.admission();
+      if (admission.enabled()) {
+        FairAdmission fair = new FairAdmission(admission, metrics);
+        gateway.useAdmission(fair);
+        resources.add(new BacklogMonitor(kafkaClientConfig(), Topics.AUDIT_RAW.name(),
+            DetectionApp.APPLICATION_ID, fair).start());
+      }
     }
 
     if (detectRole) {

@@ -116,13 +116,18 @@ final class AuditEventReader {
         case "requestReceivedTimestamp" -> requestReceived = instant(text(p, token));
         case "stageTimestamp" -> {
           String text = requiredText(p, token);
-          // The full path checks it as an RFC 3339 date-time before databind reads the instant.
-          try {
-            OffsetDateTime.parse(text);
-          } catch (DateTimeParseException e) {
-            throw Defer.INSTANCE;
+          Instant plain = UtcTimestamps.parse(text);
+          if (plain != null) {
+            stageTimestamp = plain;
+          } else {
+            // The full path checks it as an RFC 3339 date-time before databind reads the instant.
+            try {
+              OffsetDateTime.parse(text);
+            } catch (DateTimeParseException e) {
+              throw Defer.INSTANCE;
+            }
+            stageTimestamp = instant(text);
           }
-          stageTimestamp = instant(text);
         }
         case "annotations" -> annotations = stringMap(p, token);
         default -> p.skipChildren();
@@ -305,6 +310,10 @@ final class AuditEventReader {
   private static Instant instant(String text) throws Defer {
     if (text == null) {
       return null;
+    }
+    Instant plain = UtcTimestamps.parse(text);
+    if (plain != null) {
+      return plain;
     }
     try {
       return Instant.parse(text);

@@ -2,6 +2,7 @@ package dev.vigil.ingest;
 
 import dev.vigil.ingest.AuditBatchDecoder.DecodedBatch;
 import dev.vigil.ingest.AuditBatchDecoder.Item;
+import dev.vigil.ingest.admission.FairAdmission;
 import dev.vigil.schemas.Caller;
 import dev.vigil.schemas.ClusterKeys;
 import dev.vigil.schemas.Topics;
@@ -79,6 +80,9 @@ public final class IngestGateway implements AutoCloseable {
   private final AtomicLong unavailableSince = new AtomicLong();
 
   private final AtomicBoolean probing = new AtomicBoolean();
+
+  /** Per-cluster admission while detection is behind; null when the process runs without it. */
+  private volatile FairAdmission admission;
   private final Counter acceptedEvents;
   private final Counter rejectedEvents;
 
@@ -193,6 +197,10 @@ public final class IngestGateway implements AutoCloseable {
     result.whenComplete(
         (r, e) -> {
           if (e == null) {
+            FairAdmission fair = admission;
+            if (fair != null) {
+              fair.accepted(admissionKey(cluster), r.accepted(), System.nanoTime());
+            }
             if (unavailableSince.getAndSet(0) != 0) {
               log.info("Kafka acknowledges events again; the gateway accepts requests");
             }
@@ -232,6 +240,31 @@ public final class IngestGateway implements AutoCloseable {
     if (probe) {
       probing.set(false);
     }
+  }
+
+  /** Admits clusters by their fair share while detection is behind (see {@link FairAdmission}). */
+  public void useAdmission(FairAdmission fairAdmission) {
+    this.admission = fairAdmission;
+  }
+
+  /**
+   * Whether {@code cluster} may send now.
+   *
+   * @return 0 to go ahead, otherwise the seconds it should wait before retrying
+   */
+  public long admissionWait(Caller cluster) {
+    FairAdmission fair = admission;
+    return fair == null ? 0 : fair.admit(admissionKey(cluster), System.nanoTime());
+  }
+
+  /** Whether clusters over their share are refused now because detection is behind. */
+  public boolean throttling() {
+    FairAdmission fair = admission;
+    return fair != null && fair.throttling();
+  }
+
+  private static String admissionKey(Caller cluster) {
+    return cluster.workspace() + "/" + cluster.name();
   }
 
   /** Whether the last request Kafka failed has not yet been followed by one it acknowledged. */

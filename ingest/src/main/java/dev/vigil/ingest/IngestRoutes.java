@@ -128,6 +128,19 @@ public final class IngestRoutes {
                 + " s or send larger batches");
         return;
       }
+      long admissionWait = gateway.admissionWait(caller);
+      if (admissionWait > 0) {
+        ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(admissionWait));
+        error(
+            ctx,
+            429,
+            "detection_behind",
+            "detection is more than its bound behind and this cluster sends more than its fair share;"
+                + " nothing of this request was stored: retry it after "
+                + admissionWait
+                + " s (see vigil_detection_lag_seconds and vigil_ingest_cluster_throttled_total)");
+        return;
+      }
       String mediaType = mediaType(request.getHeader(HttpHeaders.CONTENT_TYPE));
       if (!JSON_TYPES.contains(mediaType)) {
         error(

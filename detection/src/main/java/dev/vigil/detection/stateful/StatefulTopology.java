@@ -15,6 +15,8 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -60,6 +62,12 @@ public final class StatefulTopology {
   static final String VERSION = "-v1";
   /** Version of every store name; v2 keys carry the workspace. */
   static final String STORE_VERSION = "-v2";
+
+  /**
+   * Keys of each store (per stream task) kept as live objects in front of RocksDB by {@link
+   * WriteBackStore}; a principal active within the last few thousand keys costs no deserialisation.
+   */
+  static final int CACHED_KEYS_PER_STORE = 2_048;
 
   private StatefulTopology() {}
 
@@ -126,9 +134,9 @@ public final class StatefulTopology {
     for (WindowRule rule : windowRules(config)) {
       String base = baseOf(rule);
       String store = storeName(base, null);
-      builder.addStateStore(
+      builder.addStateStore(writeBack(
           Stores.keyValueStoreBuilder(
-              Stores.persistentKeyValueStore(store), Serdes.String(), new WindowStateSerde()));
+              Stores.persistentKeyValueStore(store), Serdes.String(), new WindowStateSerde())));
       StatefulMetrics metrics = new StatefulMetrics(registry, rule.info().alertType());
       toFindings(
           staged.process(() -> new WindowProcessor(rule, store, config, metrics),
@@ -137,10 +145,10 @@ public final class StatefulTopology {
     }
 
     String sequenceStore = storeName(RBAC_THEN_WORKLOAD, null);
-    builder.addStateStore(
+    builder.addStateStore(writeBack(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(sequenceStore), Serdes.String(),
-            new JsonSerde<>(SequenceState.class)));
+            new JsonSerde<>(SequenceState.class))));
     StatefulMetrics sequenceMetrics = new StatefulMetrics(registry, RbacThenWorkloadRule.ALERT_TYPE);
     toFindings(
         staged.process(() -> new SequenceProcessor(sequenceStore, config, sequenceMetrics),
@@ -184,18 +192,23 @@ public final class StatefulTopology {
       MeterRegistry registry) {
     String subjects = storeName(base, "subjects");
     String items = storeName(base, "items");
-    builder.addStateStore(
+    builder.addStateStore(writeBack(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(subjects), Serdes.String(),
-            new JsonSerde<>(SubjectState.class)));
-    builder.addStateStore(
+            new JsonSerde<>(SubjectState.class))));
+    builder.addStateStore(writeBack(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(items), Serdes.String(), Serdes.Long()));
+            Stores.persistentKeyValueStore(items), Serdes.String(), Serdes.Long())));
     StatefulMetrics metrics = new StatefulMetrics(registry, rule.info().alertType());
     toFindings(
         input.process(() -> new BaselineProcessor(rule, subjects, items, config, metrics),
             Named.as(name(base, "detect")), subjects, items),
         base);
+  }
+
+  private static <K, V> StoreBuilder<KeyValueStore<K, V>> writeBack(
+      StoreBuilder<KeyValueStore<K, V>> store) {
+    return new WriteBackStoreBuilder<>(store, CACHED_KEYS_PER_STORE);
   }
 
   private static void toFindings(KStream<String, Finding> findings, String base) {

@@ -131,6 +131,7 @@ final class WindowState {
   List<Obs> recent = new ArrayList<>();
   Episode episode;
   long touchedWallMs;
+  private transient Map<String, Map<String, int[]>> distinct;
 
   WindowState() {}
 
@@ -171,18 +172,20 @@ final class WindowState {
         flushed.add(last);
       }
       episode = null;
-      recent.clear();
+      clearRecent();
     }
     if (!recent.isEmpty() && o.t < recent.get(recent.size() - 1).t - windowMs - graceMs) {
       return Added.LATE;
     }
     insertSorted(o);
     long newest = recent.get(recent.size() - 1).t;
-    recent.removeIf(r -> r.t < newest - windowMs - graceMs);
-    int max = maxRecent(rule);
-    if (recent.size() > max) {
-      recent.subList(0, recent.size() - max).clear();
+    // recent is sorted by time: what fell out of window and grace, and what exceeds the size bound,
+    // are both a prefix.
+    int stale = 0;
+    while (stale < recent.size() && recent.get(stale).t < newest - windowMs - graceMs) {
+      stale++;
     }
+    dropOldest(Math.max(stale, recent.size() - maxRecent(rule)));
     return trigger(rule) ? Added.TRIGGERED : Added.RECENT;
   }
 
@@ -192,6 +195,47 @@ final class WindowState {
       i--;
     }
     recent.add(i, o);
+    if (distinct != null) {
+      distinct.computeIfAbsent(o.dim, d -> new HashMap<>()).computeIfAbsent(o.value, v -> new int[1])[0]++;
+    }
+  }
+
+  private void dropOldest(int n) {
+    if (n <= 0) {
+      return;
+    }
+    if (distinct != null) {
+      for (int i = 0; i < n; i++) {
+        Obs r = recent.get(i);
+        Map<String, int[]> values = distinct.get(r.dim);
+        int[] count = values.get(r.value);
+        if (--count[0] == 0) {
+          values.remove(r.value);
+        }
+      }
+    }
+    recent.subList(0, n).clear();
+  }
+
+  private void clearRecent() {
+    recent.clear();
+    distinct = null;
+  }
+
+  /**
+   * Distinct values per dimension among {@link #recent}, with how often each occurs: derived from
+   * {@code recent} (so not stored), built when first needed and kept up to date by every change of
+   * {@code recent}. A dimension with fewer distinct values than its threshold cannot trigger, which
+   * spares most events the window scan.
+   */
+  private Map<String, Map<String, int[]>> distinct() {
+    if (distinct == null) {
+      distinct = new HashMap<>();
+      for (Obs r : recent) {
+        distinct.computeIfAbsent(r.dim, d -> new HashMap<>()).computeIfAbsent(r.value, v -> new int[1])[0]++;
+      }
+    }
+    return distinct;
   }
 
   /** Opens an episode when any dimension has its threshold of distinct values within its window. */
@@ -199,6 +243,10 @@ final class WindowState {
     for (Map.Entry<String, Threshold> entry : rule.thresholds().entrySet()) {
       String dimension = entry.getKey();
       Threshold threshold = entry.getValue();
+      Map<String, int[]> values = distinct().get(dimension);
+      if (values == null || values.size() < threshold.count()) {
+        continue;
+      }
       long windowMs = threshold.window().toMillis();
       Map<String, Integer> counts = new HashMap<>();
       int left = 0;
@@ -235,7 +283,7 @@ final class WindowState {
       }
     }
     episode = e;
-    recent.clear();
+    clearRecent();
   }
 
   boolean hasPending() {

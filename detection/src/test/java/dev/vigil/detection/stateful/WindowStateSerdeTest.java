@@ -72,7 +72,8 @@ class WindowStateSerdeTest {
 
   private static Set<String> fields(Class<?> type) {
     return Arrays.stream(type.getDeclaredFields())
-        .filter(f -> !Modifier.isStatic(f.getModifiers()) && !f.isSynthetic())
+        .filter(f -> !Modifier.isStatic(f.getModifiers()) && !Modifier.isTransient(f.getModifiers())
+            && !f.isSynthetic())
         .map(Field::getName)
         .collect(Collectors.toSet());
   }

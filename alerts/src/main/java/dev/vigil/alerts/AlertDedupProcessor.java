@@ -73,6 +73,17 @@ final class AlertDedupProcessor implements Processor<String, Finding, String, Al
       return;
     }
     Alert current = alerts.get(fingerprint);
+    if (current != null && !current.workspace().equals(finding.workspace())) {
+      // Fingerprints carry the workspace, so this is a finding keyed the old way (cluster, type,
+      // entity) by a detection version before workspaces were in every key: it must never count into
+      // another workspace's alert.
+      metrics.invalidFinding();
+      LOG.warn(
+          "dropping finding of workspace {} keyed {}: that key's alert belongs to another workspace",
+          finding.workspace(),
+          fingerprint);
+      return;
+    }
     if (current != null && joins(current, finding, dedupWindow)) {
       alerts.put(fingerprint, merge(current, finding));
       Long pendingSince = unpublished.get(fingerprint);

@@ -220,7 +220,8 @@ public final class AlertsRoutes {
     AlertStatusChange change =
         new AlertStatusChange(
             a.id(),
-            Fingerprints.alertFingerprint(a.cluster(), a.alertType(), a.compromisedEntity()),
+            Fingerprints.alertFingerprint(
+                a.workspace(), a.cluster(), a.alertType(), a.compromisedEntity()),
             a.workspace(),
             status,
             comment,

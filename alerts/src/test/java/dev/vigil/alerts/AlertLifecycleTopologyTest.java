@@ -83,7 +83,7 @@ class AlertLifecycleTopologyTest {
   }
 
   private void change(Alert alert, AlertStatus to, String comment) {
-    String fp = Fingerprints.alertFingerprint(alert.cluster(), alert.alertType(), alert.compromisedEntity());
+    String fp = Fingerprints.alertFingerprint(alert.workspace(), alert.cluster(), alert.alertType(), alert.compromisedEntity());
     status.pipeInput(
         alert.id(),
         new AlertStatusChange(alert.id(), fp, alert.workspace(), to, comment, "admin:tok-1",
@@ -191,7 +191,7 @@ class AlertLifecycleTopologyTest {
   @Test
   void changesForUnknownAlertsOrAnotherWorkspaceAreDropped() {
     Alert created = raise(finding(T0, "audit-1"));
-    String fp = Fingerprints.alertFingerprint(created.cluster(), created.alertType(), created.compromisedEntity());
+    String fp = Fingerprints.alertFingerprint(created.workspace(), created.cluster(), created.alertType(), created.compromisedEntity());
     status.pipeInput("nope", new AlertStatusChange("nope", fp, created.workspace(), AlertStatus.Dismissed,
         null, "admin:x", WALL));
     status.pipeInput(created.id(), new AlertStatusChange(created.id(), fp, "ws-other", AlertStatus.Dismissed,

@@ -314,4 +314,43 @@ class AlertsTopologyTest {
     assertThat(merged.endTimeUtc()).isEqualTo(T0);
     assertThat(merged.auditIds()).containsExactly("a1", "a0");
   }
+
+  @Test
+  void twoWorkspacesWithAClusterOfTheSameNameKeepTheirOwnAlertsAndCounts() {
+    String entity = TestFindings.entity();
+    for (int i = 0; i < 5; i++) {
+      send(finding("default", "prod-a", entity, T0.plusSeconds(i), "mine-" + i));
+    }
+    for (int i = 0; i < 3; i++) {
+      send(finding("other", "prod-a", entity, T0.plusSeconds(i), "theirs-" + i));
+    }
+    driver.advanceWallClockTime(FLUSH.multipliedBy(3));
+
+    java.util.Map<String, Alert> latest = new java.util.LinkedHashMap<>();
+    alerts.readKeyValuesToList().forEach(kv -> latest.put(kv.key, kv.value));
+    assertThat(latest.values())
+        .extracting(Alert::workspace, Alert::cluster, Alert::count)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("default", "prod-a", 5L),
+            org.assertj.core.groups.Tuple.tuple("other", "prod-a", 3L));
+    latest.values().forEach(a -> assertThat(a.auditIds()).allMatch(id ->
+        id.startsWith(a.workspace().equals("default") ? "mine-" : "theirs-")));
+  }
+
+  @Test
+  void aFindingUnderAnotherWorkspacesFingerprintNeverCountsIntoItsAlert() {
+    Finding mine = finding("default", "prod-a", TestFindings.entity(), T0, "mine");
+    send(mine);
+    // As detection wrote findings before fingerprints carried the workspace: same key, other tenant.
+    Finding theirs =
+        TestFindings.withWorkspace(finding("default", "prod-a", TestFindings.entity(), T0, "theirs"), "other");
+    findings.pipeInput(mine.fingerprint(), theirs, T0);
+    driver.advanceWallClockTime(FLUSH.multipliedBy(3));
+
+    List<Alert> out = alerts.readValuesToList();
+    assertThat(out).extracting(Alert::workspace).containsOnly("default");
+    assertThat(out.get(out.size() - 1).count()).isEqualTo(1);
+    assertThat(out.get(out.size() - 1).auditIds()).containsExactly("mine");
+    assertThat(registry.get(AlertsMetrics.INVALID_FINDINGS).counter().count()).isEqualTo(1.0);
+  }
 }

@@ -37,14 +37,14 @@ final class TestFindings {
     return PRIVILEGED_POD.namespace() + "/pods/" + PRIVILEGED_POD.username();
   }
 
-  static String fingerprint(String cluster, String entity) {
-    return Fingerprints.alertFingerprint(cluster, TYPE, entity);
+  static String fingerprint(String workspace, String cluster, String entity) {
+    return Fingerprints.alertFingerprint(workspace, cluster, TYPE, entity);
   }
 
   /** A privileged-container finding for {@code entity} at {@code time}, received 250 ms later. */
   static Finding finding(String workspace, String cluster, String entity, Instant time, String auditId) {
     return new Finding(
-        fingerprint(cluster, entity),
+        fingerprint(workspace, cluster, entity),
         TYPE,
         "Privileged container detected",
         "User " + PRIVILEGED_POD.username() + " created a privileged container in namespace "

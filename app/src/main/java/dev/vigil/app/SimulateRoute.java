@@ -33,8 +33,8 @@ final class SimulateRoute {
       return;
     }
     String name = ctx.pathParam("name");
-    Optional<ClusterRegistration> cluster = registry.get(name)
-        .filter(c -> c.workspace().equals(caller.get().workspace()));
+    // Names are unique per workspace: the caller's workspace says which cluster the name means.
+    Optional<ClusterRegistration> cluster = registry.get(caller.get().workspace(), name);
     if (caller.get().isCluster()) {
       ApiRouter.error(ctx, 403, "forbidden", "a cluster token cannot simulate; use an admin token");
       return;

@@ -282,7 +282,7 @@ final class VigilServer implements AutoCloseable {
   private void registerClusterGauges(ClusterActivity activity) {
     for (InstallState state : InstallState.values()) {
       Gauge.builder("vigil.clusters", () -> registry.all().stream()
-              .filter(c -> activity.installState(c.name()) == state).count())
+              .filter(c -> activity.installState(c.workspace(), c.name()) == state).count())
           .description("Registered clusters by install state, as seen by this gateway")
           .tag("state", state.name())
           .register(metrics);

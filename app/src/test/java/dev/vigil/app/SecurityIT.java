@@ -263,7 +263,7 @@ class SecurityIT {
       assertThat(fresh.resolve(adminA)).map(Caller::workspace).hasValue("a");
       assertThat(fresh.resolve(clusterB + "x")).isEmpty();
       assertThat(fresh.resolve(clusterB.substring(0, clusterB.length() - 1))).isEmpty();
-      assertThat(fresh.get("b-prod")).map(c -> c.tokenHash()).hasValue(dev.vigil.schemas.Fingerprints.tokenHash(clusterB));
+      assertThat(fresh.get("b", "b-prod")).map(c -> c.tokenHash()).hasValue(dev.vigil.schemas.Fingerprints.tokenHash(clusterB));
     }
   }
 

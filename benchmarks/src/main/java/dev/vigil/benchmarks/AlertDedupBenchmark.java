@@ -116,7 +116,7 @@ public class AlertDedupBenchmark {
   static Finding finding(String namespace, Instant time) {
     String entity = namespace + "/pods/web";
     return new Finding(
-        Fingerprints.alertFingerprint("bench", "K8S_PrivilegedContainer", entity),
+        Fingerprints.alertFingerprint("default", "bench", "K8S_PrivilegedContainer", entity),
         "K8S_PrivilegedContainer",
         "Privileged container detected",
         "User alice created a privileged container in namespace " + namespace,

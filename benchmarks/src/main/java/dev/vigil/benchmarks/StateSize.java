@@ -26,10 +26,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
 public final class StateSize {
 
   private static final List<String> STORES = List.of(
-      "sa-operations-subjects-v1", "sa-operations-items-v1",
-      "secret-access-subjects-v1", "secret-access-items-v1",
-      "forbidden-burst-v1", "secret-enumeration-v1", "discovery-burst-v1", "rbac-then-workload-v1",
-      "kube-system-containers-subjects-v1", "kube-system-containers-items-v1", "stage-dedup-v1");
+      "sa-operations-subjects-v2", "sa-operations-items-v2",
+      "secret-access-subjects-v2", "secret-access-items-v2",
+      "forbidden-burst-v2", "secret-enumeration-v2", "discovery-burst-v2", "rbac-then-workload-v2",
+      "kube-system-containers-subjects-v2", "kube-system-containers-items-v2", "stage-dedup-v2");
 
   private StateSize() {}
 
@@ -75,7 +75,7 @@ public final class StateSize {
   }
 
   private static long[] measure(StatefulLoad load, String name) throws IOException {
-    if ("stage-dedup-v1".equals(name)) {
+    if ("stage-dedup-v2".equals(name)) {
       return new long[] {0, 0}; // a window store; only streaming subresources enter it
     }
     KeyValueStore<Object, Object> store = load.driver.getKeyValueStore(name);

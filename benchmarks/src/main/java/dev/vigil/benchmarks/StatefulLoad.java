@@ -4,6 +4,7 @@ import dev.vigil.detection.DetectionApp;
 import dev.vigil.detection.DetectionConfig;
 import dev.vigil.detection.DetectionTopology;
 import dev.vigil.detection.stateful.StatefulConfig;
+import dev.vigil.schemas.ClusterKeys;
 import dev.vigil.schemas.Topics;
 import dev.vigil.schemas.VigilHeaders;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -47,7 +48,7 @@ final class StatefulLoad implements AutoCloseable {
   }
 
   void send(String user, byte[] event, long timeMs) {
-    raw.pipeInput(new TestRecord<>(CLUSTER + "/" + user, event, headers, timeMs));
+    raw.pipeInput(new TestRecord<>(ClusterKeys.rawKey("default", CLUSTER, user), event, headers, timeMs));
   }
 
   /** One audit event as the API server writes it at level Metadata. */

@@ -21,7 +21,7 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * vigil.audit.raw.v1 ─▶ parse-audit-v1 ─▶ audit-route-v1-rejected ─▶ vigil.audit.dlq.v1 (+ vigil-reason)
- *                                      └▶ audit-route-v1-valid ─▶ stage-filter-v1 [stage-dedup-v1]
+ *                                      └▶ audit-route-v1-valid ─▶ stage-filter-v1 [stage-dedup-v2]
  *                                                               ─▶ detect-v1 ─▶ vigil.findings.v1
  *                                                               ─▶ stateful detectors ─▶ vigil.findings.v1
  * </pre>
@@ -38,7 +38,8 @@ public final class DetectionTopology {
   static final String DLQ_SINK = "audit-dlq-sink-v1";
   static final String VALID_VALUE = "audit-valid-value-v1";
   static final String STAGE_FILTER = "stage-filter-v1";
-  static final String STAGE_DEDUP_STORE = "stage-dedup-v1";
+  /** v2: keyed {@code workspace/cluster/auditID} (v1 lacked the workspace). */
+  static final String STAGE_DEDUP_STORE = "stage-dedup-v2";
   static final String DETECT = "detect-v1";
   static final String FINDINGS_SINK = "findings-sink-v1";
 

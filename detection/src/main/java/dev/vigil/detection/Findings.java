@@ -29,7 +29,8 @@ final class Findings {
     properties.putAll(new TreeMap<>(match.extendedProperties()));
     Instant time = event.stageTimestamp();
     return new Finding(
-        Fingerprints.alertFingerprint(record.cluster(), info.alertType(), match.compromisedEntity()),
+        Fingerprints.alertFingerprint(
+            record.workspace(), record.cluster(), info.alertType(), match.compromisedEntity()),
         info.alertType(),
         info.displayName(),
         match.description(),

@@ -1,6 +1,7 @@
 package dev.vigil.detection;
 
 import dev.vigil.schemas.AuditEvent;
+import dev.vigil.schemas.ClusterKeys;
 import java.util.Set;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
@@ -14,7 +15,8 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * ResponseStarted} is used, since its {@code ResponseComplete} only comes when the session ends,
  * perhaps hours later. The auditIDs seen at {@code ResponseStarted} are remembered in a window store
  * so that the {@code ResponseComplete} of the same request, or a repeated {@code ResponseStarted}, is
- * skipped. Both stages of a request have the same key (cluster/user), so they meet in the same task.
+ * skipped. Both stages of a request have the same key (workspace/cluster/user), so they meet in the
+ * same task.
  */
 final class StageFilterProcessor implements FixedKeyProcessor<String, AuditRecord, AuditRecord> {
 
@@ -64,9 +66,12 @@ final class StageFilterProcessor implements FixedKeyProcessor<String, AuditRecor
     }
   }
 
-  /** Cluster-scoped: an auditID is unique per API server, not across clusters. */
+  /**
+   * Cluster-scoped: an auditID is unique per API server, not across clusters, and a cluster name only
+   * within its workspace.
+   */
   private static String dedupKey(AuditRecord audit) {
-    return audit.cluster() + "/" + audit.event().auditID();
+    return ClusterKeys.of(audit.workspace(), audit.cluster()) + "/" + audit.event().auditID();
   }
 
   private boolean seenBefore(AuditRecord audit, long timestamp) {

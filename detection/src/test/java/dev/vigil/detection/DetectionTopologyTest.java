@@ -71,7 +71,7 @@ class DetectionTopologyTest {
       Finding finding = record.value();
       String fingerprint =
           Fingerprints.alertFingerprint(
-              TopologyHarness.CLUSTER, TestAlertDetector.ALERT_TYPE, TEST_NAMESPACE);
+              TopologyHarness.WORKSPACE, TopologyHarness.CLUSTER, TestAlertDetector.ALERT_TYPE, TEST_NAMESPACE);
       assertThat(record.key()).isEqualTo(fingerprint);
       assertThat(finding.fingerprint()).isEqualTo(fingerprint);
       assertThat(finding.alertType()).isEqualTo("K8S_TestAlert");
@@ -218,7 +218,7 @@ class DetectionTopologyTest {
           harness.driver.getWindowStore(DetectionTopology.STAGE_DEDUP_STORE);
       assertThat(store.persistent()).isTrue();
       long at = harness.clock().toEpochMilli();
-      assertThat(store.fetch(TopologyHarness.CLUSTER + "/attach-1", at, at).hasNext()).isTrue();
+      assertThat(store.fetch(TopologyHarness.WORKSPACE + "/" + TopologyHarness.CLUSTER + "/attach-1", at, at).hasNext()).isTrue();
     }
   }
 

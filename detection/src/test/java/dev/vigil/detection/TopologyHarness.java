@@ -85,7 +85,7 @@ final class TopologyHarness implements AutoCloseable {
     return headers;
   }
 
-  /** Sends an event as the gateway does: key cluster/user, the three gateway headers, one second later than the last. */
+  /** Sends an event as the gateway does: key workspace/cluster/user, the three gateway headers, one second later than the last. */
   void send(String json) {
     send(keyOf(json), json.getBytes(StandardCharsets.UTF_8), null);
   }
@@ -136,9 +136,9 @@ final class TopologyHarness implements AutoCloseable {
   static String keyOf(String json) {
     try {
       JsonNode node = Json.mapper().readTree(json);
-      return CLUSTER + "/" + node.path("user").path("username").asText("unknown");
+      return WORKSPACE + "/" + CLUSTER + "/" + node.path("user").path("username").asText("unknown");
     } catch (IOException | RuntimeException e) {
-      return CLUSTER + "/unknown";
+      return WORKSPACE + "/" + CLUSTER + "/unknown";
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.vigil.ingest;
 
+import dev.vigil.schemas.ClusterKeys;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,6 +71,7 @@ public final class ClusterActivity {
     }
   }
 
+  /** Counters by {@code workspace/cluster}: two workspaces' clusters of one name are apart. */
   private final ConcurrentMap<String, Counts> byCluster = new ConcurrentHashMap<>();
   private final Duration unhealthyAfter;
   private final Clock clock;
@@ -94,18 +96,23 @@ public final class ClusterActivity {
     return unhealthyAfter;
   }
 
-  /** Records one answered request of {@code cluster}; {@code receivedMs} is when it arrived. */
-  public void record(String cluster, int accepted, int rejected, long receivedMs) {
-    byCluster.computeIfAbsent(cluster, c -> new Counts()).add(accepted, rejected, receivedMs);
+  /**
+   * Records one answered request of {@code cluster} of {@code workspace}; {@code receivedMs} is when
+   * it arrived.
+   */
+  public void record(String workspace, String cluster, int accepted, int rejected, long receivedMs) {
+    byCluster
+        .computeIfAbsent(ClusterKeys.of(workspace, cluster), c -> new Counts())
+        .add(accepted, rejected, receivedMs);
   }
 
-  public Snapshot snapshot(String cluster) {
-    Counts counts = byCluster.get(cluster);
+  public Snapshot snapshot(String workspace, String cluster) {
+    Counts counts = byCluster.get(ClusterKeys.of(workspace, cluster));
     return counts == null ? Snapshot.NONE : counts.snapshot(clock.millis());
   }
 
-  public InstallState installState(String cluster) {
-    return installState(snapshot(cluster));
+  public InstallState installState(String workspace, String cluster) {
+    return installState(snapshot(workspace, cluster));
   }
 
   /** The state a snapshot of this instance's activity stands for, at the clock's current time. */
@@ -120,7 +127,7 @@ public final class ClusterActivity {
   }
 
   /** Drops what is known of a cluster, when it is deleted. */
-  public void forget(String cluster) {
-    byCluster.remove(cluster);
+  public void forget(String workspace, String cluster) {
+    byCluster.remove(ClusterKeys.of(workspace, cluster));
   }
 }

@@ -3,6 +3,7 @@ package dev.vigil.ingest;
 import dev.vigil.schemas.ApiToken;
 import dev.vigil.schemas.Caller;
 import dev.vigil.schemas.CallerResolver;
+import dev.vigil.schemas.ClusterKeys;
 import dev.vigil.schemas.ClusterRegistration;
 import dev.vigil.schemas.Fingerprints;
 import dev.vigil.schemas.Topic;
@@ -54,8 +55,14 @@ import org.slf4j.LoggerFactory;
  * {@link #revoke}, {@link #ensureApiToken}) are applied locally as soon as Kafka acknowledged them, so
  * the next request sees them at once; other instances see them when they read the record.
  *
+ * <p>Cluster names are unique within a workspace, not globally: registrations are keyed {@code
+ * workspace/name} ({@link ClusterKeys#of}) on the topic and in memory, every lookup by name is within
+ * the caller's workspace, and a name taken in another workspace is neither refused nor revealed.
+ * Registrations written before that, keyed by the bare name, are read as {@code workspace/name} from
+ * the workspace their record carries, and a delete tombstones the key they were written under.
+ *
  * <p>Name uniqueness is checked against this instance's view: two instances registering the same name
- * at the same moment both succeed and the later record wins.
+ * in one workspace at the same moment both succeed and the later record wins.
  */
 public final class ClusterRegistry implements CallerResolver, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ClusterRegistry.class);
@@ -76,7 +83,14 @@ public final class ClusterRegistry implements CallerResolver, AutoCloseable {
 
   private final KafkaConsumer<String, byte[]> consumer;
   private final KafkaProducer<String, byte[]> producer;
+  /** Registrations by {@code workspace/name}. */
   private final ConcurrentMap<String, ClusterRegistration> clusters = new ConcurrentHashMap<>();
+  /**
+   * The topic key each registration was read or written under, by {@code workspace/name}: the
+   * qualified key itself, or a bare name written before names were per workspace. A delete tombstones
+   * that key, so an old record cannot come back when the topic is read again.
+   */
+  private final Map<String, String> topicKeys = new HashMap<>();
   private final ConcurrentMap<String, ApiToken> apiTokens = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Credential> credentials = new ConcurrentHashMap<>();
   /** Highest offset applied per topic and key, so a stale record never undoes a newer change. */
@@ -163,7 +177,8 @@ public final class ClusterRegistry implements CallerResolver, AutoCloseable {
    * Registers a cluster and returns its ingest token, which is shown once and never stored.
    *
    * @throws IllegalArgumentException when the name, workspace or labels are invalid
-   * @throws ClusterExistsException when the name is taken
+   * @throws ClusterExistsException when the name is taken in {@code workspace} (other workspaces'
+   *     names are never looked at)
    * @throws KafkaUnavailableException when Kafka did not acknowledge the registration
    */
   public String register(String name, String workspace, Map<String, String> labels) {
@@ -173,7 +188,8 @@ public final class ClusterRegistry implements CallerResolver, AutoCloseable {
     writeLock.lock();
     try {
       requireCaughtUp();
-      if (clusters.containsKey(name)) {
+      String key = ClusterKeys.of(workspace, name);
+      if (clusters.containsKey(key)) {
         throw new ClusterExistsException(name);
       }
       String token = Tokens.newClusterToken();
@@ -184,7 +200,7 @@ public final class ClusterRegistry implements CallerResolver, AutoCloseable {
               Fingerprints.tokenHash(token),
               checkedLabels,
               Instant.now().truncatedTo(ChronoUnit.MILLIS));
-      write(Topics.CLUSTERS, name, registration);
+      write(Topics.CLUSTERS, key, registration);
       log.info("registered cluster {} in workspace {}", name, workspace);
       return token;
     } finally {
@@ -193,19 +209,24 @@ public final class ClusterRegistry implements CallerResolver, AutoCloseable {
   }
 
   /**
-   * Deletes a cluster and revokes its token: the tombstone is written, and this instance refuses the
-   * token at once.
+   * Deletes a cluster of a workspace and revokes its token: the tombstone is written, and this
+   * instance refuses the token at once.
    *
-   * @return false when no such cluster is registered
+   * @return false when {@code workspace} has no cluster of that name
    */
-  public boolean revoke(String name) {
+  public boolean revoke(String workspace, String name) {
     writeLock.lock();
     try {
-      if (!clusters.containsKey(name)) {
+      String key = ClusterKeys.of(workspace, name);
+      if (!clusters.containsKey(key)) {
         return false;
       }
-      write(Topics.CLUSTERS, name, null);
-      log.info("revoked cluster {}", name);
+      String topicKey;
+      synchronized (stateLock) {
+        topicKey = topicKeys.getOrDefault(key, key);
+      }
+      write(Topics.CLUSTERS, topicKey, null);
+      log.info("revoked cluster {} of workspace {}", name, workspace);
       return true;
     } finally {
       writeLock.unlock();
@@ -225,8 +246,11 @@ public final class ClusterRegistry implements CallerResolver, AutoCloseable {
         .collect(Collectors.toList());
   }
 
-  public Optional<ClusterRegistration> get(String name) {
-    return name == null ? Optional.empty() : Optional.ofNullable(clusters.get(name));
+  /** The cluster {@code name} of {@code workspace}; a cluster of that name in another is not found. */
+  public Optional<ClusterRegistration> get(String workspace, String name) {
+    return workspace == null || name == null
+        ? Optional.empty()
+        : Optional.ofNullable(clusters.get(ClusterKeys.of(workspace, name)));
   }
 
   /**
@@ -415,13 +439,38 @@ public final class ClusterRegistry implements CallerResolver, AutoCloseable {
     }
   }
 
-  private void applyCluster(String name, ClusterRegistration registration) {
+  /**
+   * Applies one record of the clusters topic. {@code topicKey} is {@code workspace/name}, or a bare
+   * name written before names were per workspace: such a record is filed under the workspace it
+   * carries, and its tombstone removes only what that bare key registered.
+   */
+  private void applyCluster(String topicKey, ClusterRegistration registration) {
     if (registration != null && !validHash(registration.tokenHash())) {
-      log.warn("skipping registration of cluster {}: token hash is not SHA-256 hex", name);
+      log.warn("skipping registration of cluster {}: token hash is not SHA-256 hex", topicKey);
       return;
     }
-    ClusterRegistration old =
-        registration == null ? clusters.remove(name) : clusters.put(name, registration);
+    if (registration != null
+        && (registration.name() == null
+            || registration.workspace() == null
+            || !(topicKey.equals(registration.name())
+                || topicKey.equals(ClusterKeys.of(registration.workspace(), registration.name()))))) {
+      log.warn("skipping registration under key {}: it names cluster {} of workspace {}", topicKey,
+          registration.name(), registration.workspace());
+      return;
+    }
+    ClusterRegistration old;
+    if (registration == null) {
+      String key = topicKey.indexOf('/') >= 0 ? topicKey : legacyOwner(topicKey);
+      if (key == null || !topicKey.equals(topicKeys.getOrDefault(key, key))) {
+        return;
+      }
+      topicKeys.remove(key);
+      old = clusters.remove(key);
+    } else {
+      String key = ClusterKeys.of(registration.workspace(), registration.name());
+      topicKeys.put(key, topicKey);
+      old = clusters.put(key, registration);
+    }
     if (old != null) {
       credentials.remove(old.tokenHash());
     }
@@ -430,8 +479,18 @@ public final class ClusterRegistry implements CallerResolver, AutoCloseable {
           registration.tokenHash(),
           new Credential(
               HexFormat.of().parseHex(registration.tokenHash()),
-              new Caller(Caller.CLUSTER, registration.workspace(), name)));
+              new Caller(Caller.CLUSTER, registration.workspace(), registration.name())));
     }
+  }
+
+  /** The {@code workspace/name} that a bare (pre-workspace) topic key registered, or null. */
+  private String legacyOwner(String bareName) {
+    for (Map.Entry<String, String> entry : topicKeys.entrySet()) {
+      if (entry.getValue().equals(bareName)) {
+        return entry.getKey();
+      }
+    }
+    return null;
   }
 
   private void applyApiToken(String id, ApiToken token) {

@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Cluster lifecycle endpoints: {@code POST /v1/clusters} (admin; registers and returns the ingest
  * token once), {@code GET /v1/clusters} and {@code GET /v1/clusters/{name}} (reader or admin, own
- * workspace only), {@code DELETE /v1/clusters/{name}} (admin; revokes the token). A cluster of
- * another workspace answers 404, as if it did not exist.
+ * workspace only), {@code DELETE /v1/clusters/{name}} (admin; revokes the token). Names are unique
+ * per workspace and resolve within the caller's: a cluster of another workspace answers 404, as if it
+ * did not exist, and its name never causes a 409.
  */
 public final class ClusterRoutes {
   private static final Logger log = LoggerFactory.getLogger(ClusterRoutes.class);
@@ -175,7 +176,7 @@ public final class ClusterRoutes {
           .executeBlocking(
               () -> {
                 String token = registry.register(name, workspace, labels);
-                return Map.entry(token, registry.get(name).orElseThrow());
+                return Map.entry(token, registry.get(workspace, name).orElseThrow());
               },
               false)
           .onComplete(
@@ -229,7 +230,7 @@ public final class ClusterRoutes {
         return;
       }
       ctx.vertx()
-          .executeBlocking(() -> registry.revoke(name), false)
+          .executeBlocking(() -> registry.revoke(registration.get().workspace(), name), false)
           .onComplete(
               ar -> {
                 if (ar.failed()) {
@@ -237,14 +238,15 @@ public final class ClusterRoutes {
                 } else if (!ar.result()) {
                   notFound(ctx);
                 } else {
-                  activity.forget(name);
+                  activity.forget(registration.get().workspace(), name);
                   HttpJson.noContent(ctx);
                 }
               });
     }
 
+    /** Names resolve within the caller's workspace: another workspace's cluster of that name is not looked at. */
     private Optional<ClusterRegistration> visible(Caller caller, String name) {
-      return registry.get(name).filter(r -> caller.canRead(r.workspace()));
+      return registry.get(caller.workspace(), name).filter(r -> caller.canRead(r.workspace()));
     }
 
     private static void notFound(RoutingContext ctx) {
@@ -267,7 +269,8 @@ public final class ClusterRoutes {
     }
 
     private Map<String, Object> describe(ClusterRegistration registration) {
-      ClusterActivity.Snapshot seen = activity.snapshot(registration.name());
+      ClusterActivity.Snapshot seen =
+          activity.snapshot(registration.workspace(), registration.name());
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("name", registration.name());
       out.put("workspace", registration.workspace());

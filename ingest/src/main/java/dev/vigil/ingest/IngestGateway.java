@@ -4,6 +4,7 @@ import dev.vigil.ingest.AuditBatchDecoder.DecodedBatch;
 import dev.vigil.ingest.AuditBatchDecoder.Item;
 import dev.vigil.ingest.admission.FairAdmission;
 import dev.vigil.schemas.Caller;
+import dev.vigil.schemas.ClusterKeys;
 import dev.vigil.schemas.Topics;
 import dev.vigil.schemas.VigilHeaders;
 import io.micrometer.core.instrument.Counter;
@@ -44,8 +45,8 @@ import org.slf4j.LoggerFactory;
  * The transport-agnostic core of the ingest gateway: decodes a body into events and writes them to
  * Kafka, answering only after Kafka acknowledged every record.
  *
- * <p>Valid events go to {@link Topics#AUDIT_RAW} keyed {@code cluster/username}; rejected items go to
- * {@link Topics#AUDIT_DLQ} with a {@code vigil-reason} header. Decoding and sending run on the
+ * <p>Valid events go to {@link Topics#AUDIT_RAW} keyed {@code workspace/cluster/username}; rejected
+ * items go to {@link Topics#AUDIT_DLQ} with a {@code vigil-reason} header. Decoding and sending run on the
  * gateway's own worker threads, so {@link #accept} never blocks its caller (a Vert.x event loop).
  *
  * <p>Metrics: {@code vigil.ingest.events{result=accepted|rejected}}, {@code
@@ -326,7 +327,9 @@ public final class IngestGateway implements AutoCloseable {
       if (value.length > MAX_EVENT_BYTES) {
         value = Arrays.copyOf(value, DLQ_TRUNCATED_BYTES);
       }
-      String key = cluster.name() + "/" + (item.username() == null ? "" : item.username());
+      // Cluster names are unique per workspace: the key names both, so per-principal state downstream
+      // never mixes two workspaces' clusters of one name.
+      String key = ClusterKeys.rawKey(cluster.workspace(), cluster.name(), item.username());
       RecordHeaders headers = new RecordHeaders();
       headers.add(VigilHeaders.CLUSTER, utf8(cluster.name()));
       headers.add(VigilHeaders.WORKSPACE, utf8(cluster.workspace()));

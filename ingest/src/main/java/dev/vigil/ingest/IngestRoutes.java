@@ -232,7 +232,11 @@ public final class IngestRoutes {
                 if (ar.succeeded()) {
                   IngestResult result = ar.result();
                   activity.record(
-                      caller.name(), result.accepted(), result.rejected(), receivedMs);
+                      caller.workspace(),
+                      caller.name(),
+                      result.accepted(),
+                      result.rejected(),
+                      receivedMs);
                   Map<String, Object> answer = new LinkedHashMap<>();
                   answer.put("accepted", result.accepted());
                   answer.put("rejected", result.rejected());

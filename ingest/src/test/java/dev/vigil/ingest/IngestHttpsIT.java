@@ -78,7 +78,7 @@ class IngestHttpsIT {
     assertThat(raw).hasSize(lines.size() - 1);
     for (ConsumerRecord<String, byte[]> record : raw) {
       JsonNode event = Json.mapper().readTree(record.value());
-      assertThat(record.key()).isEqualTo("corpus/" + event.path("user").path("username").asText());
+      assertThat(record.key()).isEqualTo("default/corpus/" + event.path("user").path("username").asText());
       assertThat(header(record, VigilHeaders.WORKSPACE)).isEqualTo("default");
       assertThat(Long.parseLong(header(record, VigilHeaders.RECEIVED_MS))).isBetween(before, System.currentTimeMillis());
     }
@@ -121,7 +121,7 @@ class IngestHttpsIT {
     assertThat(dlq).singleElement().satisfies(r -> {
       assertThat(new String(r.value(), StandardCharsets.UTF_8)).isEqualTo(BAD);
       assertThat(header(r, VigilHeaders.REASON)).isEqualTo("missing required field verb");
-      assertThat(r.key()).isEqualTo("mixed/mallory");
+      assertThat(r.key()).isEqualTo("default/mixed/mallory");
     });
     List<ConsumerRecord<String, byte[]>> raw =
         f.awaitRecords(Topics.AUDIT_RAW.name(), r -> fromCluster(r, "mixed"), 2);

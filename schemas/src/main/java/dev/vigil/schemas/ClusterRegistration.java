@@ -4,7 +4,8 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * A registered cluster: the value of {@code vigil.clusters.v1} (key: cluster name). Only the hash of
+ * A registered cluster: the value of {@code vigil.clusters.v1} (key {@code
+ * workspace/name}, see {@link ClusterKeys}). Only the hash of
  * the cluster's ingest token is ever stored.
  *
  * @param tokenHash lower-case hex SHA-256 of the ingest token

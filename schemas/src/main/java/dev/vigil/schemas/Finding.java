@@ -9,8 +9,9 @@ import java.util.Map;
  * application needs to build or update an alert, so that application never needs the detector
  * catalogue.
  *
- * @param fingerprint stable key of the alert this finding belongs to, from (cluster, alertType,
- *     compromisedEntity); see {@link Fingerprints}
+ * @param fingerprint stable key of the alert this finding belongs to, from (workspace, cluster,
+ *     alertType, compromisedEntity); see {@link Fingerprints}
+ * @param workspace the workspace of the cluster; cluster names are unique only within it
  * @param count how many events this finding stands for (1 for single-event detectors)
  * @param startTime event time of the first matching event
  * @param endTime event time of the last matching event

@@ -9,9 +9,14 @@ import java.util.HexFormat;
 public final class Fingerprints {
   private Fingerprints() {}
 
-  /** Stable key of the alert that findings of (cluster, alertType, entity) aggregate into. */
-  public static String alertFingerprint(String cluster, String alertType, String entity) {
-    return sha256Hex(32, "fp", cluster, alertType, entity);
+  /**
+   * Stable key of the alert that findings of (workspace, cluster, alertType, entity) aggregate into.
+   * Cluster names are unique only within a workspace, so the workspace is part of the tuple: two
+   * workspaces' clusters of the same name never share an alert.
+   */
+  public static String alertFingerprint(
+      String workspace, String cluster, String alertType, String entity) {
+    return sha256Hex(32, "fp", workspace, cluster, alertType, entity);
   }
 
   /** Lower-case hex SHA-256 of a secret token, as stored at rest. */

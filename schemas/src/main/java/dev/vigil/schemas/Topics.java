@@ -21,7 +21,10 @@ public final class Topics {
   private static final Map<String, String> COMPACT =
       Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0");
 
-  /** Audit events as received, one record per event; key {@code cluster/user}. */
+  /**
+   * Audit events as received, one record per event; key {@code workspace/cluster/user} ({@link
+   * ClusterKeys#rawKey}).
+   */
   public static final Topic<String, byte[]> AUDIT_RAW =
       new Topic<>("vigil.audit.raw.v1", Serdes.String(), Serdes.ByteArray(), 6, DELETE);
 
@@ -54,7 +57,11 @@ public final class Topics {
           6,
           COMPACT);
 
-  /** Cluster registrations (token hash only); key: cluster name; tombstone on delete. */
+  /**
+   * Cluster registrations (token hash only); key {@code workspace/cluster} ({@link ClusterKeys#of}),
+   * or the bare cluster name for registrations written before names were per workspace; tombstone on
+   * delete.
+   */
   public static final Topic<String, ClusterRegistration> CLUSTERS =
       new Topic<>(
           "vigil.clusters.v1",

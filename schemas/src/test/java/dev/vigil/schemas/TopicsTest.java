@@ -23,11 +23,27 @@ class TopicsTest {
 
   @Test
   void fingerprintsDependOnEveryPartOfTheTuple() {
-    String fp = Fingerprints.alertFingerprint("c", "K8S_TestAlert", "ns/pod/x");
-    assertThat(fp).hasSize(32).isEqualTo(Fingerprints.alertFingerprint("c", "K8S_TestAlert", "ns/pod/x"));
-    assertThat(fp).isNotEqualTo(Fingerprints.alertFingerprint("c2", "K8S_TestAlert", "ns/pod/x"));
-    assertThat(Fingerprints.alertFingerprint("a", "bc", "d"))
-        .isNotEqualTo(Fingerprints.alertFingerprint("ab", "c", "d"));
+    String fp = Fingerprints.alertFingerprint("w", "c", "K8S_TestAlert", "ns/pod/x");
+    assertThat(fp).hasSize(32).isEqualTo(Fingerprints.alertFingerprint("w", "c", "K8S_TestAlert", "ns/pod/x"));
+    assertThat(fp).isNotEqualTo(Fingerprints.alertFingerprint("w", "c2", "K8S_TestAlert", "ns/pod/x"));
+    assertThat(Fingerprints.alertFingerprint("w", "a", "bc", "d"))
+        .isNotEqualTo(Fingerprints.alertFingerprint("w", "ab", "c", "d"));
+    assertThat(Fingerprints.alertFingerprint("wa", "b", "c", "d"))
+        .isNotEqualTo(Fingerprints.alertFingerprint("w", "ab", "c", "d"));
+  }
+
+  @Test
+  void theSameClusterNameInTwoWorkspacesNeverSharesAnAlert() {
+    assertThat(Fingerprints.alertFingerprint("default", "prod-a", "K8S_TestAlert", "asc-alerttest-1"))
+        .isNotEqualTo(Fingerprints.alertFingerprint("other", "prod-a", "K8S_TestAlert", "asc-alerttest-1"));
+  }
+
+  @Test
+  void clusterKeysCarryTheWorkspace() {
+    assertThat(ClusterKeys.of("default", "prod-a")).isEqualTo("default/prod-a");
+    assertThat(ClusterKeys.rawKey("other", "prod-a", "system:serviceaccount:ns/sa"))
+        .isEqualTo("other/prod-a/system:serviceaccount:ns/sa");
+    assertThat(ClusterKeys.rawKey("other", "prod-a", null)).isEqualTo("other/prod-a/");
   }
 
   @Test

@@ -10,9 +10,10 @@ import java.util.Map;
 
 /**
  * A baseline detector, in plain Java: which items an event shows about its subject (the record key:
- * {@code cluster/user}, or the cluster after the per-cluster repartition) and how a new one is
- * described. The streams layer remembers, per subject, when learning started and when each item was
- * last seen; after the learning period an item never seen (or forgotten after the TTL) is a finding.
+ * {@code workspace/cluster/user}, or {@code workspace/cluster} after the per-cluster repartition) and
+ * how a new one is described. The streams layer remembers, per subject, when learning started and
+ * when each item was last seen; after the learning period an item never seen (or forgotten after the
+ * TTL) is a finding.
  */
 interface BaselineRule {
 

@@ -37,7 +37,7 @@ final class StatefulFindings {
       Map<String, String> evidence) {
     List<String> ids = auditIds.size() > MAX_AUDIT_IDS ? auditIds.subList(0, MAX_AUDIT_IDS) : auditIds;
     return new Finding(
-        Fingerprints.alertFingerprint(cluster, info.alertType(), entity),
+        Fingerprints.alertFingerprint(workspace, cluster, info.alertType(), entity),
         info.alertType(),
         info.displayName(),
         description,

@@ -1,6 +1,7 @@
 package dev.vigil.detection.stateful;
 
 import dev.vigil.detection.AuditRecord;
+import dev.vigil.schemas.ClusterKeys;
 import dev.vigil.schemas.Finding;
 import dev.vigil.schemas.JsonSerde;
 import dev.vigil.schemas.Topic;
@@ -24,20 +25,26 @@ import org.apache.kafka.streams.state.Stores;
  * threat-intelligence list.
  *
  * <pre>
- * staged ─▶ forbidden-burst-detect-v1     [forbidden-burst-v1]                      ─▶ vigil.findings.v1
- *        ─▶ secret-enumeration-detect-v1  [secret-enumeration-v1]                   ─▶ vigil.findings.v1
- *        ─▶ discovery-burst-detect-v1     [discovery-burst-v1]                      ─▶ vigil.findings.v1
- *        ─▶ rbac-then-workload-detect-v1  [rbac-then-workload-v1]                   ─▶ vigil.findings.v1
- *        ─▶ sa-operations-detect-v1       [sa-operations-subjects-v1, -items-v1]    ─▶ vigil.findings.v1
- *        ─▶ secret-access-detect-v1       [secret-access-subjects-v1, -items-v1]    ─▶ vigil.findings.v1
- *        ─▶ kube-system-filter-v1 ─▶ kube-system-by-cluster-v1 ─▶ (repartition by cluster)
- *             ─▶ kube-system-containers-detect-v1 [kube-system-containers-subjects-v1, -items-v1] ─▶ …
+ * staged ─▶ principal-key-v1
+ *        ─▶ forbidden-burst-detect-v1     [forbidden-burst-v2]                      ─▶ vigil.findings.v1
+ *        ─▶ secret-enumeration-detect-v1  [secret-enumeration-v2]                   ─▶ vigil.findings.v1
+ *        ─▶ discovery-burst-detect-v1     [discovery-burst-v2]                      ─▶ vigil.findings.v1
+ *        ─▶ rbac-then-workload-detect-v1  [rbac-then-workload-v2]                   ─▶ vigil.findings.v1
+ *        ─▶ sa-operations-detect-v1       [sa-operations-subjects-v2, -items-v2]    ─▶ vigil.findings.v1
+ *        ─▶ secret-access-detect-v1       [secret-access-subjects-v2, -items-v2]    ─▶ vigil.findings.v1
+ *        ─▶ kube-system-filter-v1 ─▶ kube-system-by-cluster-v1 ─▶ (repartition by workspace/cluster)
+ *             ─▶ kube-system-containers-detect-v1 [kube-system-containers-subjects-v2, -items-v2] ─▶ …
  *        ─▶ threat-intel-detect-v1 (when lists are configured)                      ─▶ vigil.findings.v1
  * </pre>
  *
- * <p>Per-principal detectors use the raw topic's key ({@code cluster/user}) as it is, so they need no
- * repartition. The per-cluster {@code kube-system} baseline repartitions only its small filtered
- * stream, by cluster, through {@value #KUBE_SYSTEM_REPARTITION}.
+ * <p>Per-principal detectors are keyed {@code workspace/cluster/user}, the raw topic's key, so they
+ * need no repartition; {@code principal-key-v1} sets that key from the validated headers and event
+ * rather than trusting whoever wrote the record (records written before the key carried the
+ * workspace, too). The per-cluster {@code kube-system} baseline repartitions only its small filtered
+ * stream, by {@code workspace/cluster}, through {@value #KUBE_SYSTEM_REPARTITION}.
+ *
+ * <p>Stores are {@value #STORE_VERSION}: their keys carry the workspace since then, and a new name
+ * keeps state keyed without it (v1) from being read as if it were one workspace's.
  */
 public final class StatefulTopology {
 
@@ -49,8 +56,12 @@ public final class StatefulTopology {
   static final String SECRET_ACCESS = "secret-access";
   static final String KUBE_SYSTEM_CONTAINERS = "kube-system-containers";
   static final String THREAT_INTEL = "threat-intel";
-  static final String KUBE_SYSTEM_REPARTITION = "kube-system-workloads-by-cluster-v1";
+  /** v2: keyed {@code workspace/cluster} (v1: the bare cluster name). */
+  static final String KUBE_SYSTEM_REPARTITION = "kube-system-workloads-by-cluster-v2";
+  static final String PRINCIPAL_KEY = "principal-key-v1";
   static final String VERSION = "-v1";
+  /** Version of every store name; v2 keys carry the workspace. */
+  static final String STORE_VERSION = "-v2";
 
   /**
    * Keys of each store (per stream task) kept as live objects in front of RocksDB by {@link
@@ -97,20 +108,32 @@ public final class StatefulTopology {
     return base + "-" + role + VERSION;
   }
 
+  /** {@code sa-operations} and {@code items} give the store {@code sa-operations-items-v2}. */
+  static String storeName(String base, String role) {
+    return base + (role == null ? "" : "-" + role) + STORE_VERSION;
+  }
+
   /**
    * Adds the stateful detectors.
    *
-   * @param staged the validated events, one audit stage per request, keyed {@code cluster/user}
+   * @param validated the validated events, one audit stage per request (keyed {@code
+   *     workspace/cluster/user} by the gateway; the key is set again here)
    * @throws IllegalArgumentException when a threat-intelligence file cannot be read or parsed
    */
   public static void addTo(
       StreamsBuilder builder,
-      KStream<String, AuditRecord> staged,
+      KStream<String, AuditRecord> validated,
       StatefulConfig config,
       MeterRegistry registry) {
+    // Same key as the gateway writes, so records stay on their partition: no repartition needed.
+    KStream<String, AuditRecord> staged =
+        validated.selectKey(
+            (key, record) ->
+                ClusterKeys.rawKey(record.workspace(), record.cluster(), record.event().username()),
+            Named.as(PRINCIPAL_KEY));
     for (WindowRule rule : windowRules(config)) {
       String base = baseOf(rule);
-      String store = base + VERSION;
+      String store = storeName(base, null);
       builder.addStateStore(writeBack(
           Stores.keyValueStoreBuilder(
               Stores.persistentKeyValueStore(store), Serdes.String(), new WindowStateSerde())));
@@ -121,7 +144,7 @@ public final class StatefulTopology {
           base);
     }
 
-    String sequenceStore = RBAC_THEN_WORKLOAD + VERSION;
+    String sequenceStore = storeName(RBAC_THEN_WORKLOAD, null);
     builder.addStateStore(writeBack(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(sequenceStore), Serdes.String(),
@@ -136,12 +159,14 @@ public final class StatefulTopology {
         registry);
     addBaseline(builder, staged, SECRET_ACCESS, new BaselineRules.AnomalousSecretAccess(), config,
         registry);
-    // Per cluster: only successful workload writes in kube-system cross the repartition topic.
+    // Per cluster (workspace/cluster): only successful workload writes in kube-system cross the
+    // repartition topic.
     KStream<String, AuditRecord> kubeSystemByCluster =
         staged
             .filter((key, record) -> BaselineRules.KubeSystemContainer.relevant(record.event()),
                 Named.as(name("kube-system", "filter")))
-            .selectKey((key, record) -> record.cluster(), Named.as(name("kube-system", "by-cluster")))
+            .selectKey((key, record) -> ClusterKeys.of(record.workspace(), record.cluster()),
+                Named.as(name("kube-system", "by-cluster")))
             .repartition(
                 Repartitioned.with(Serdes.String(), new JsonSerde<>(AuditRecord.class))
                     .withName(KUBE_SYSTEM_REPARTITION));
@@ -165,8 +190,8 @@ public final class StatefulTopology {
       BaselineRule rule,
       StatefulConfig config,
       MeterRegistry registry) {
-    String subjects = name(base, "subjects");
-    String items = name(base, "items");
+    String subjects = storeName(base, "subjects");
+    String items = storeName(base, "items");
     builder.addStateStore(writeBack(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(subjects), Serdes.String(),

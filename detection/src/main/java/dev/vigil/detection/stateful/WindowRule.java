@@ -9,7 +9,7 @@ import java.util.Map;
  * A per-principal threshold detector, in plain Java: what one event contributes ({@link
  * #observe}), and how many distinct contributions of each dimension within what window raise an
  * alert ({@link #thresholds}). The streams layer supplies the keyed store (the raw topic's {@code
- * cluster/user} key, so no repartition), event time, grace, and wall-clock reporting.
+ * workspace/cluster/user} key, so no repartition), event time, grace, and wall-clock reporting.
  */
 interface WindowRule {
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.detection.DetectionApp;
 import dev.vigil.detection.DetectionConfig;
 import dev.vigil.detection.DetectionTopology;
+import dev.vigil.schemas.ClusterKeys;
 import dev.vigil.schemas.Finding;
 import dev.vigil.schemas.Json;
 import dev.vigil.schemas.Topics;
@@ -56,17 +57,26 @@ final class StatefulHarness implements AutoCloseable {
         Topics.FINDINGS.keySerde().deserializer(), Topics.FINDINGS.valueSerde().deserializer());
   }
 
-  /** Sends an event as the gateway does: key {@code cluster/user}, the gateway headers. */
+  /** Sends an event as the gateway does: key {@code workspace/cluster/user}, the gateway headers. */
   void send(Event event) {
     send(CLUSTER, event);
   }
 
   void send(String cluster, Event event) {
+    send(WORKSPACE, cluster, event);
+  }
+
+  void send(String workspace, String cluster, Event event) {
+    String user = event.json().path("user").path("username").asText();
+    sendKeyed(ClusterKeys.rawKey(workspace, cluster, user), workspace, cluster, event);
+  }
+
+  /** Sends an event with the gateway headers of {@code workspace} and {@code cluster} and any key. */
+  void sendKeyed(String key, String workspace, String cluster, Event event) {
     ObjectNode json = event.json();
-    String key = cluster + "/" + json.path("user").path("username").asText();
     Headers headers = new RecordHeaders();
     headers.add(VigilHeaders.CLUSTER, cluster.getBytes(StandardCharsets.UTF_8));
-    headers.add(VigilHeaders.WORKSPACE, WORKSPACE.getBytes(StandardCharsets.UTF_8));
+    headers.add(VigilHeaders.WORKSPACE, workspace.getBytes(StandardCharsets.UTF_8));
     long received = event.time.toEpochMilli();
     headers.add(VigilHeaders.RECEIVED_MS, Long.toString(received).getBytes(StandardCharsets.UTF_8));
     raw.pipeInput(new TestRecord<>(key, Json.mapper().valueToTree(json).toString()

@@ -84,7 +84,7 @@ class StatefulRestartIT {
       headers.add(VigilHeaders.WORKSPACE, "default".getBytes(StandardCharsets.UTF_8));
       headers.add(VigilHeaders.RECEIVED_MS,
           Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8));
-      producer.send(new ProducerRecord<>(Topics.AUDIT_RAW.name(), null, CLUSTER + "/" + USER,
+      producer.send(new ProducerRecord<>(Topics.AUDIT_RAW.name(), null, "default/" + CLUSTER + "/" + USER,
           forbidden(i).getBytes(StandardCharsets.UTF_8), headers)).get(10, TimeUnit.SECONDS);
     }
   }

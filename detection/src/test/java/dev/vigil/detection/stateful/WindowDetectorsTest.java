@@ -49,7 +49,8 @@ class WindowDetectorsTest {
       assertThat(f.auditIds()).containsExactlyElementsOf(ids);
       assertThat(f.compromisedEntity()).isEqualTo("mallory");
       assertThat(f.fingerprint())
-          .isEqualTo(Fingerprints.alertFingerprint(StatefulHarness.CLUSTER, BURST, "mallory"));
+          .isEqualTo(Fingerprints.alertFingerprint(StatefulHarness.WORKSPACE, StatefulHarness.CLUSTER, BURST,
+              "mallory"));
       assertThat(f.startTime()).isEqualTo(StatefulHarness.START);
       assertThat(f.endTime()).isEqualTo(StatefulHarness.START.plusSeconds(22));
       assertThat(f.extendedProperties())

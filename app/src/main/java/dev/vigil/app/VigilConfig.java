@@ -35,6 +35,7 @@ import java.util.Set;
  * @param bodyTimeout longest time from an ingest request's headers to the end of its body (408)
  * @param ingestRate sustained ingest requests per second allowed to one token (429 beyond it)
  * @param ingestBurst ingest requests one token may send at once above the sustained rate
+ * @param api bounds of the HTTPS API: connections, live streams, metrics exposure, quotas
  */
 record VigilConfig(
     Path dataDir,
@@ -58,7 +59,8 @@ record VigilConfig(
     KafkaOverrides kafka,
     Duration bodyTimeout,
     double ingestRate,
-    int ingestBurst) {
+    int ingestBurst,
+    ApiLimits api) {
 
   static final int DEFAULT_PORT = 8443;
   static final long DEFAULT_BODY_LIMIT = 12L * 1024 * 1024;
@@ -92,6 +94,9 @@ record VigilConfig(
     }
     if (ingestBurst < 1) {
       throw new StartupException("--ingest-burst " + ingestBurst + " must be at least 1");
+    }
+    if (api == null) {
+      api = ApiLimits.defaults();
     }
     hostnames = List.copyOf(hostnames);
     roles = roles.isEmpty() ? Set.of() : java.util.EnumSet.copyOf(roles);
@@ -137,32 +142,32 @@ record VigilConfig(
     return new VigilConfig(dataDir, "127.0.0.1", 0, null, null, null, List.of(), DEFAULT_BODY_LIMIT, 1,
         Duration.ofHours(1), Duration.ofMinutes(15), null, false, DEFAULT_BASELINE_LEARNING, DEFAULT_BASELINE_TTL,
         List.of(), null, Role.all(), KafkaOverrides.none(), IngestLimits.DEFAULT_BODY_TIMEOUT,
-        IngestLimits.DEFAULT_REQUESTS_PER_SECOND, IngestLimits.DEFAULT_BURST);
+        IngestLimits.DEFAULT_REQUESTS_PER_SECOND, IngestLimits.DEFAULT_BURST, null);
   }
 
   VigilConfig withRules(Path dir, boolean lenient) {
     return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames, bodyLimitBytes,
         streamThreads, alertDedupWindow, unhealthyAfter, dir, lenient, baselineLearning, baselineTtl,
-        threatIntelFiles, detectionConfig, roles, kafka, bodyTimeout, ingestRate, ingestBurst);
+        threatIntelFiles, detectionConfig, roles, kafka, bodyTimeout, ingestRate, ingestBurst, api);
   }
 
   VigilConfig withBaselineLearning(Duration learning) {
     return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames,
         bodyLimitBytes, streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient, learning,
-        baselineTtl, threatIntelFiles, detectionConfig, roles, kafka, bodyTimeout, ingestRate, ingestBurst);
+        baselineTtl, threatIntelFiles, detectionConfig, roles, kafka, bodyTimeout, ingestRate, ingestBurst, api);
   }
 
   VigilConfig withThreatIntelFiles(List<Path> files) {
     return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames,
         bodyLimitBytes, streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient,
-        baselineLearning, baselineTtl, files, detectionConfig, roles, kafka, bodyTimeout, ingestRate, ingestBurst);
+        baselineLearning, baselineTtl, files, detectionConfig, roles, kafka, bodyTimeout, ingestRate, ingestBurst, api);
   }
 
   /** The same configuration with this detection config file. */
   VigilConfig withDetectionConfig(Path file) {
     return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames, bodyLimitBytes,
         streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient, baselineLearning, baselineTtl,
-        threatIntelFiles, file, roles, kafka, bodyTimeout, ingestRate, ingestBurst);
+        threatIntelFiles, file, roles, kafka, bodyTimeout, ingestRate, ingestBurst, api);
   }
 
   VigilConfig withKafkaBootstrap(String bootstrap) {
@@ -172,7 +177,13 @@ record VigilConfig(
   VigilConfig withIngest(Duration timeout, double rate, int burst) {
     return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames, bodyLimitBytes,
         streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient, baselineLearning, baselineTtl,
-        threatIntelFiles, detectionConfig, roles, kafka, timeout, rate, burst);
+        threatIntelFiles, detectionConfig, roles, kafka, timeout, rate, burst, api);
+  }
+
+  VigilConfig withApi(ApiLimits limits) {
+    return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames, bodyLimitBytes,
+        streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient, baselineLearning, baselineTtl,
+        threatIntelFiles, detectionConfig, roles, kafka, bodyTimeout, ingestRate, ingestBurst, limits);
   }
 
   /** The gateway's limits from this configuration. */
@@ -189,7 +200,7 @@ record VigilConfig(
   VigilConfig withRoles(Set<Role> only, String bootstrap) {
     return new VigilConfig(dataDir, bindHost, port, bootstrap, tlsCert, tlsKey, hostnames, bodyLimitBytes,
         streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient, baselineLearning, baselineTtl,
-        threatIntelFiles, detectionConfig, only, kafka, bodyTimeout, ingestRate, ingestBurst);
+        threatIntelFiles, detectionConfig, only, kafka, bodyTimeout, ingestRate, ingestBurst, api);
   }
 
   boolean embeddedKafka() {

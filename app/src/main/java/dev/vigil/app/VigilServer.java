@@ -82,6 +82,8 @@ final class VigilServer implements AutoCloseable {
   private KafkaStreams alerts;
   private Vertx vertx;
   private HttpServer httpServer;
+  private HttpServer metricsServer;
+  private ConnectionGuard connections;
   private TlsMaterial tls;
   private String url;
   private boolean closed;
@@ -178,6 +180,10 @@ final class VigilServer implements AutoCloseable {
     if (gatewayRole) {
       ensureAdminToken();
     }
+    if (config.api().metricsToken() && registry == null) {
+      throw new StartupException("--metrics-token checks tokens, which a detect-only process does not read:"
+          + " use --metrics-port (a separate address) instead");
+    }
 
     tls = config.tlsCert() != null
         ? TlsMaterial.fromFiles(config.tlsCert(), config.tlsKey())
@@ -227,13 +233,34 @@ final class VigilServer implements AutoCloseable {
     vertx = Vertx.vertx();
     Router router = Router.router(vertx);
     ApiRouter.configure(router, new ApiRouter.Parts(registry, activity, gateway, limits, queries, statusSink,
-        feed, metrics, this::ready));
+        feed, metrics, this::ready, config.api()));
+    ApiLimits api = config.api();
     HttpServerOptions options = tls.applyTo(new HttpServerOptions())
         .setHost(config.bindHost())
         .setPort(config.port())
-        .setCompressionSupported(true);
-    httpServer = vertx.createHttpServer(options).requestHandler(router)
+        .setCompressionSupported(true)
+        .setIdleTimeout((int) api.idleTimeout().toSeconds())
+        .setIdleTimeoutUnit(TimeUnit.SECONDS)
+        .setSslHandshakeTimeout(api.headerTimeout().toMillis())
+        .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
+    connections = new ConnectionGuard(api.maxConnections(), api.headerTimeout());
+    connections.start(vertx);
+    httpServer = vertx.createHttpServer(options)
+        .connectionHandler(connections::opened)
+        .requestHandler(connections.wrap(router))
         .listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    if (api.metricsPort() >= 0) {
+      // Plain HTTP on its own address (loopback by default), for a Prometheus beside the process.
+      Router metricsRouter = Router.router(vertx);
+      metricsRouter.get("/metrics").handler(ctx -> ctx.response()
+          .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+          .end(metrics.scrape()));
+      metricsServer = vertx.createHttpServer(new HttpServerOptions()
+              .setHost(api.metricsBind()).setPort(api.metricsPort()).setIdleTimeout(60))
+          .requestHandler(metricsRouter)
+          .listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      LOG.info("Metrics on http://{}:{}/metrics", api.metricsBind(), metricsServer.actualPort());
+    }
     String host = config.bindHost().equals("0.0.0.0") || config.bindHost().equals("::")
         ? "localhost" : config.bindHost();
     url = "https://" + host + ":" + httpServer.actualPort();
@@ -345,6 +372,15 @@ final class VigilServer implements AutoCloseable {
     return httpServer.actualPort();
   }
 
+  /** The port of {@code --metrics-port}, or -1 when metrics are served on the HTTPS port. */
+  int metricsPort() {
+    return metricsServer == null ? -1 : metricsServer.actualPort();
+  }
+
+  ConnectionGuard connections() {
+    return connections;
+  }
+
   DataDir dataDir() {
     return dataDir;
   }
@@ -369,6 +405,9 @@ final class VigilServer implements AutoCloseable {
       // Graceful: no new connections, requests in flight may finish (their Kafka acknowledgement included).
       quietly(() -> httpServer.shutdown(10, TimeUnit.SECONDS).toCompletionStage().toCompletableFuture()
           .get(15, TimeUnit.SECONDS));
+    }
+    if (metricsServer != null) {
+      quietly(() -> metricsServer.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS));
     }
     if (vertx != null) {
       quietly(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));

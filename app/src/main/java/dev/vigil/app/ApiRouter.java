@@ -5,6 +5,8 @@ import dev.vigil.alerts.AlertQueries;
 import dev.vigil.alerts.AlertStatusSink;
 import dev.vigil.alerts.AlertsRoutes;
 import dev.vigil.alerts.DashboardRoutes;
+import dev.vigil.alerts.LiveStreams;
+import dev.vigil.alerts.StreamIds;
 import dev.vigil.ingest.ClusterActivity;
 import dev.vigil.ingest.ClusterRegistry;
 import dev.vigil.ingest.ClusterRoutes;
@@ -43,12 +45,15 @@ final class ApiRouter {
       AlertFeed feed,
       PrometheusMeterRegistry metrics,
       BooleanSupplier ready,
-      ApiLimits api) {}
+      ApiLimits api,
+      StreamIds streamIds) {}
 
   /** Request failures, logged once per cause and minute at most. */
   private static final ErrorLog ERRORS = new ErrorLog(LOG, Duration.ofMinutes(1));
 
-  static void configure(Router router, Parts parts) {
+  /** Mounts every route of {@code parts}; returns the live streams' counters (null without the alerts role). */
+  static LiveStreams configure(Router router, Parts parts) {
+    LiveStreams streams = null;
     router.route().handler(ApiRouter::securityHeaders);
 
     router.get("/healthz").handler(ctx -> json(ctx, 200, "{\"status\":\"UP\"}"));
@@ -72,7 +77,10 @@ final class ApiRouter {
       TokenRoutes.mount(router, parts.registry(), parts.registry(), parts.api().quotas());
     }
     if (parts.queries() != null) {
-      AlertsRoutes.mount(router, parts.registry(), parts.queries(), parts.statusSink(), parts.feed());
+      ApiLimits api = parts.api();
+      streams = AlertsRoutes.mount(router, parts.registry(), parts.queries(), parts.statusSink(), parts.feed(),
+          new LiveStreams.Settings(api.maxStreamsPerToken(), api.maxStreamsPerWorkspace(), api.streamBufferBytes(),
+              parts.streamIds()));
       DashboardRoutes.mount(router, parts.registry());
     }
 
@@ -95,6 +103,7 @@ final class ApiRouter {
           + ErrorLog.oneLine(ctx.request().path()) + ")", ctx.failure());
       error(ctx, 500, "internal_error", "Vigil failed to answer this request; the server log says why");
     });
+    return streams;
   }
 
   /** Failures that only a client's malformed input causes (URI and header decoding). */

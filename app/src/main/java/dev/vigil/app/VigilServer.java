@@ -6,6 +6,8 @@ import dev.vigil.alerts.AlertsConfig;
 import dev.vigil.alerts.AlertsTopology;
 import dev.vigil.alerts.KafkaAlertFeed;
 import dev.vigil.alerts.KafkaAlertStatusSink;
+import dev.vigil.alerts.LiveStreams;
+import dev.vigil.alerts.StreamIds;
 import dev.vigil.detection.DetectionApp;
 import dev.vigil.detection.DetectionConfig;
 import dev.vigil.detection.DetectionRules;
@@ -84,6 +86,7 @@ final class VigilServer implements AutoCloseable {
   private HttpServer httpServer;
   private HttpServer metricsServer;
   private ConnectionGuard connections;
+  private LiveStreams liveStreams;
   private TlsMaterial tls;
   private String url;
   private boolean closed;
@@ -227,13 +230,16 @@ final class VigilServer implements AutoCloseable {
     if (alertsRole) {
       queries = AlertQueries.of(alerts);
       statusSink = new KafkaAlertStatusSink(kafkaClientConfig());
-      feed = new KafkaAlertFeed(kafkaClientConfig(), KafkaAlertFeed.DEFAULT_MAX_SUBSCRIPTIONS);
+      feed = new KafkaAlertFeed(kafkaClientConfig(), config.api().maxStreams());
     }
 
     vertx = Vertx.vertx();
     Router router = Router.router(vertx);
-    ApiRouter.configure(router, new ApiRouter.Parts(registry, activity, gateway, limits, queries, statusSink,
-        feed, metrics, this::ready, config.api()));
+    // Stream ids are encrypted under a key derived from the TLS key: instances serving one certificate
+    // read each other's ids, and nobody without the key reads a position out of them.
+    StreamIds streamIds = new StreamIds(Files.readAllBytes(tls.keyPath()));
+    liveStreams = ApiRouter.configure(router, new ApiRouter.Parts(registry, activity, gateway, limits, queries,
+        statusSink, feed, metrics, this::ready, config.api(), streamIds));
     ApiLimits api = config.api();
     HttpServerOptions options = tls.applyTo(new HttpServerOptions())
         .setHost(config.bindHost())
@@ -379,6 +385,11 @@ final class VigilServer implements AutoCloseable {
 
   ConnectionGuard connections() {
     return connections;
+  }
+
+  /** The live streams' counters, or null when this process does not serve the alerts API. */
+  LiveStreams liveStreams() {
+    return liveStreams;
   }
 
   DataDir dataDir() {

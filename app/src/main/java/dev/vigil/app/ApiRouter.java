@@ -89,7 +89,9 @@ final class ApiRouter {
     router.errorHandler(405, ctx -> error(ctx, 405, "method_not_allowed",
         ctx.request().method() + " is not allowed on " + ctx.request().path()));
     router.errorHandler(400, ctx -> {
-      ERRORS.clientError("Refused a malformed request", ctx.failure());
+      // Without this handler Vert.x logs every undecodable path (/x%ZZ) at ERROR with a stack trace.
+      ERRORS.clientError("Refused a malformed request " + ctx.request().method() + " "
+          + ErrorLog.oneLine(ctx.request().uri()), ctx.failure());
       error(ctx, 400, "bad_request", "the request could not be read");
     });
     router.errorHandler(500, ctx -> {

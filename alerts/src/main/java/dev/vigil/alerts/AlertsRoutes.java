@@ -13,6 +13,7 @@ import dev.vigil.schemas.CallerResolver;
 import dev.vigil.schemas.Fingerprints;
 import dev.vigil.schemas.Json;
 import io.vertx.core.Context;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -80,6 +81,12 @@ public final class AlertsRoutes {
   /** Interval of SSE comment lines that keep idle connections (and proxies) open. */
   static final long KEEPALIVE_MS = 15_000;
 
+  /** How often an open stream checks that its token is still valid. */
+  static final long REVOCATION_CHECK_MS = 1_000;
+
+  /** Seconds a client over its stream limit should wait before trying again. */
+  static final String STREAM_RETRY_AFTER_SECONDS = "30";
+
   /** Seconds a client should wait before retrying when the store is not queryable. */
   static final String RETRY_AFTER_SECONDS = "1";
 
@@ -90,13 +97,19 @@ public final class AlertsRoutes {
   private final AlertQueries queries;
   private final AlertStatusSink statusSink;
   private final AlertFeed feed;
+  private final LiveStreams streams;
 
   private AlertsRoutes(
-      CallerResolver callers, AlertQueries queries, AlertStatusSink statusSink, AlertFeed feed) {
+      CallerResolver callers,
+      AlertQueries queries,
+      AlertStatusSink statusSink,
+      AlertFeed feed,
+      LiveStreams.Settings streamSettings) {
     this.callers = Objects.requireNonNull(callers, "callers");
     this.queries = Objects.requireNonNull(queries, "queries");
     this.statusSink = statusSink;
     this.feed = feed;
+    this.streams = new LiveStreams(streamSettings);
   }
 
   /**
@@ -110,12 +123,27 @@ public final class AlertsRoutes {
       AlertQueries queries,
       AlertStatusSink statusSink,
       AlertFeed feed) {
+    mount(router, callers, queries, statusSink, feed, LiveStreams.Settings.defaults());
+  }
+
+  /**
+   * Adds the whole alerts API with the live stream bounded by {@code streamSettings}; returns the
+   * live streams' counters.
+   */
+  public static LiveStreams mount(
+      Router router,
+      CallerResolver callers,
+      AlertQueries queries,
+      AlertStatusSink statusSink,
+      AlertFeed feed,
+      LiveStreams.Settings streamSettings) {
     AlertsRoutes routes =
         new AlertsRoutes(
             callers,
             queries,
             Objects.requireNonNull(statusSink, "statusSink"),
-            Objects.requireNonNull(feed, "feed"));
+            Objects.requireNonNull(feed, "feed"),
+            streamSettings);
     router.get(STREAM_PATH).handler(routes::stream);
     router.route(STREAM_PATH).last().handler(ctx -> methodNotAllowed(ctx, router, STREAM_PATH));
     router
@@ -124,6 +152,7 @@ public final class AlertsRoutes {
         .handler(routes::patch)
         .failureHandler(AlertsRoutes::bodyFailure);
     routes.mountReads(router);
+    return routes.streams;
   }
 
   /**
@@ -134,7 +163,7 @@ public final class AlertsRoutes {
    * call, or {@code stream} is looked up as an alert id.
    */
   public static void mount(Router router, CallerResolver callers, AlertQueries queries) {
-    new AlertsRoutes(callers, queries, null, null).mountReads(router);
+    new AlertsRoutes(callers, queries, null, null, LiveStreams.Settings.defaults()).mountReads(router);
   }
 
   private void mountReads(Router router) {
@@ -284,36 +313,44 @@ public final class AlertsRoutes {
     if (caller == null) {
       return;
     }
+    String token = CallerResolver.bearerToken(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
     AlertFilter filter;
     StreamPosition from = null;
     try {
       filter = AlertFilter.fromStreamQuery(caller.workspace(), queryParams(ctx));
       String lastEventId = ctx.request().getHeader("Last-Event-ID");
       if (lastEventId != null && !lastEventId.isBlank()) {
-        from = StreamPosition.parse(lastEventId);
+        if (lastEventId.length() > 16 * 1024) {
+          throw new IllegalArgumentException("Last-Event-ID is too long to be an id of this stream");
+        }
+        from = streams.settings().ids().decode(lastEventId);
       }
     } catch (InvalidFilterException | IllegalArgumentException e) {
       error(ctx, 400, "bad_request", e.getMessage());
       return;
     }
+    String refused = streams.tryOpen(caller);
+    if (refused != null) {
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, STREAM_RETRY_AFTER_SECONDS);
+      error(ctx, 429, "too_many_streams", refused);
+      return;
+    }
     HttpServerResponse response = ctx.response();
-    Context vertxContext = ctx.vertx().getOrCreateContext();
+    LiveStream live = new LiveStream(response, ctx.vertx().getOrCreateContext(), filter, streams);
     AlertFeed.Subscription subscription;
     try {
       subscription =
           feed.subscribe(
               from,
-              event -> vertxContext.runOnContext(v -> sendEvent(response, filter, event)),
-              failure -> vertxContext.runOnContext(v -> {
-                if (!response.ended() && !response.closed()) {
-                  response.end();
-                }
-              }));
+              live::offer,
+              failure -> live.context.runOnContext(v -> live.end()));
     } catch (AlertStoreUnavailableException e) {
+      streams.release(caller);
       response.putHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
       error(ctx, 503, "unavailable", e.getMessage());
       return;
     }
+    live.subscription = subscription;
     response
         .setStatusCode(200)
         .setChunked(true)
@@ -321,40 +358,142 @@ public final class AlertsRoutes {
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
         .putHeader("X-Accel-Buffering", "no");
     // retry: how long an EventSource-style client waits before reconnecting.
-    response.write("retry: 2000\n\n");
+    live.write(Buffer.buffer("retry: 2000\n\n"));
+    long[] ticks = {0};
     long timer =
-        ctx.vertx().setPeriodic(KEEPALIVE_MS, t -> {
-          if (!response.ended() && !response.closed()) {
-            response.write(": keepalive\n\n");
+        ctx.vertx().setPeriodic(REVOCATION_CHECK_MS, t -> {
+          // A revoked or expired token loses its open streams too, within a second.
+          if (callers.resolve(token).isEmpty()) {
+            live.end();
+            return;
+          }
+          if (++ticks[0] % (KEEPALIVE_MS / REVOCATION_CHECK_MS) == 0) {
+            live.write(Buffer.buffer(": keepalive\n\n"));
           }
         });
-    response.closeHandler(v -> {
+    boolean[] released = {false};
+    Handler<Void> done = v -> {
       ctx.vertx().cancelTimer(timer);
       subscription.close();
-    });
-    response.endHandler(v -> {
-      ctx.vertx().cancelTimer(timer);
-      subscription.close();
-    });
+      live.closed = true;
+      if (!released[0]) {
+        released[0] = true;
+        streams.release(caller);
+      }
+    };
+    response.closeHandler(done);
+    response.endHandler(done);
+    if (live.closed) {
+      done.handle(null);
+    }
   }
 
-  private static void sendEvent(HttpServerResponse response, AlertFilter filter, AlertFeed.Event event) {
-    if (response.ended() || response.closed()) {
-      return;
+  /**
+   * One open stream. Events come from the feed's thread, are encoded there and counted as pending
+   * until the socket takes them: written to a connection whose write queue is full, they stay pending
+   * until it drains. A reader that lets more than {@link LiveStreams.Settings#bufferBytes()} wait is
+   * disconnected, so a slow or stalled reader costs the server a bounded buffer, not the alerts topic.
+   */
+  private static final class LiveStream {
+    final HttpServerResponse response;
+    final Context context;
+    final AlertFilter filter;
+    final LiveStreams streams;
+    final java.util.concurrent.atomic.AtomicLong pending = new java.util.concurrent.atomic.AtomicLong();
+    volatile boolean closed;
+    volatile AlertFeed.Subscription subscription;
+    /** Bytes written while the write queue was full: pending until the queue drains. */
+    long heldUntilDrain;
+
+    LiveStream(HttpServerResponse response, Context context, AlertFilter filter, LiveStreams streams) {
+      this.response = response;
+      this.context = context;
+      this.filter = filter;
+      this.streams = streams;
+      response.drainHandler(v -> {
+        pending.addAndGet(-heldUntilDrain);
+        heldUntilDrain = 0;
+      });
     }
-    if (event.alert() == null) {
-      // Tells the client where the stream starts, so a reconnect before any alert loses nothing.
-      response.write("id: " + event.position() + "\nevent: ready\ndata: {}\n\n");
-      return;
+
+    /** On the feed's thread: encodes an event and hands it to the event loop, unless the buffer is full. */
+    void offer(AlertFeed.Event event) {
+      if (closed) {
+        return;
+      }
+      String text;
+      if (event.alert() == null) {
+        // Tells the client where the stream starts, so a reconnect before any alert loses nothing.
+        text = "id: " + streams.settings().ids().encode(event.position()) + "\nevent: ready\ndata: {}\n\n";
+      } else if (!filter.matches(event.alert())) {
+        return;
+      } else {
+        try {
+          text = "id: " + streams.settings().ids().encode(event.position()) + "\nevent: alert\ndata: "
+              + Json.mapper().writeValueAsString(event.alert()) + "\n\n";
+        } catch (JsonProcessingException e) {
+          LOG.error("cannot encode alert {} for the stream", event.alert().id(), e);
+          return;
+        }
+      }
+      Buffer buffer = Buffer.buffer(text);
+      long now = pending.addAndGet(buffer.length());
+      if (now > streams.settings().bufferBytes()) {
+        pending.addAndGet(-buffer.length());
+        cutOff();
+        return;
+      }
+      streams.recordPending(now);
+      context.runOnContext(v -> writeCounted(buffer));
     }
-    if (!filter.matches(event.alert())) {
-      return;
+
+    private void cutOff() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      streams.recordCutOff();
+      AlertFeed.Subscription s = subscription;
+      if (s != null) {
+        s.close();
+      }
+      LOG.info("disconnected a live stream whose reader let {} bytes wait", pending.get());
+      context.runOnContext(v -> response.reset());
     }
-    try {
-      String data = Json.mapper().writeValueAsString(event.alert());
-      response.write("id: " + event.position() + "\nevent: alert\ndata: " + data + "\n\n");
-    } catch (JsonProcessingException e) {
-      LOG.error("cannot encode alert {} for the stream", event.alert().id(), e);
+
+    /** On the event loop: an event counted in {@link #pending}. */
+    private void writeCounted(Buffer buffer) {
+      if (response.ended() || response.closed()) {
+        pending.addAndGet(-buffer.length());
+        return;
+      }
+      response.write(buffer);
+      if (response.writeQueueFull()) {
+        heldUntilDrain += buffer.length();
+      } else {
+        pending.addAndGet(-buffer.length());
+      }
+    }
+
+    /** On the event loop: a line of the server's own (retry, keepalive), counted like an event. */
+    void write(Buffer buffer) {
+      if (closed || response.ended() || response.closed()) {
+        return;
+      }
+      long now = pending.addAndGet(buffer.length());
+      if (now > streams.settings().bufferBytes()) {
+        pending.addAndGet(-buffer.length());
+        cutOff();
+        return;
+      }
+      writeCounted(buffer);
+    }
+
+    void end() {
+      closed = true;
+      if (!response.ended() && !response.closed()) {
+        response.end();
+      }
     }
   }
 

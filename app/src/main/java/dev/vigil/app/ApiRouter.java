@@ -5,6 +5,8 @@ import dev.vigil.alerts.AlertQueries;
 import dev.vigil.alerts.AlertStatusSink;
 import dev.vigil.alerts.AlertsRoutes;
 import dev.vigil.alerts.DashboardRoutes;
+import dev.vigil.alerts.LiveStreams;
+import dev.vigil.alerts.StreamIds;
 import dev.vigil.ingest.ClusterActivity;
 import dev.vigil.ingest.ClusterRegistry;
 import dev.vigil.ingest.ClusterRoutes;
@@ -18,6 +20,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import dev.vigil.schemas.Caller;
+import dev.vigil.schemas.CallerResolver;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,12 +44,19 @@ final class ApiRouter {
       AlertStatusSink statusSink,
       AlertFeed feed,
       PrometheusMeterRegistry metrics,
-      BooleanSupplier ready) {}
+      BooleanSupplier ready,
+      ApiLimits api,
+      StreamIds streamIds) {}
 
   /** How old a {@code /metrics} answer may be: scrapers poll every few seconds at most. */
   static final long METRICS_MAX_AGE_MS = 1_000;
 
-  static void configure(Router router, Parts parts) {
+  /** Request failures, logged once per cause and minute at most. */
+  private static final ErrorLog ERRORS = new ErrorLog(LOG, Duration.ofMinutes(1));
+
+  /** Mounts every route of {@code parts}; returns the live streams' counters (null without the alerts role). */
+  static LiveStreams configure(Router router, Parts parts) {
+    LiveStreams streams = null;
     router.route().handler(ApiRouter::securityHeaders);
 
     router.get("/healthz").handler(ctx -> json(ctx, 200, "{\"status\":\"UP\"}"));
@@ -55,23 +68,24 @@ final class ApiRouter {
         error(ctx, 503, "not_ready", "Vigil is starting or Kafka is unreachable; retry shortly");
       }
     });
-    // Rendering runs on a worker thread, never on the event loop, and at most once a second.
-    MetricsScrape scrape = new MetricsScrape(parts.metrics()::scrape, METRICS_MAX_AGE_MS);
-    router.get("/metrics").handler(ctx -> ctx.vertx().executeBlocking(scrape::text, false)
-        .onSuccess(text -> ctx.response()
-            .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-            .end(text))
-        .onFailure(ctx::fail));
+    if (parts.api().metricsPort() < 0) {
+      // Rendering runs on a worker thread, never on the event loop, and at most once a second.
+      MetricsScrape scrape = new MetricsScrape(parts.metrics()::scrape, METRICS_MAX_AGE_MS);
+      router.get("/metrics").handler(ctx -> metrics(ctx, parts, scrape));
+    }
 
     // Each role mounts its own routes; a detect-only process serves health and metrics alone.
     if (parts.gateway() != null) {
       SimulateRoute.mount(router, parts.registry(), parts.gateway());
       IngestRoutes.mount(router, parts.registry(), parts.gateway(), parts.limits(), parts.activity());
-      ClusterRoutes.mount(router, parts.registry(), parts.registry(), parts.activity());
-      TokenRoutes.mount(router, parts.registry(), parts.registry());
+      ClusterRoutes.mount(router, parts.registry(), parts.registry(), parts.activity(), parts.api().quotas());
+      TokenRoutes.mount(router, parts.registry(), parts.registry(), parts.api().quotas());
     }
     if (parts.queries() != null) {
-      AlertsRoutes.mount(router, parts.registry(), parts.queries(), parts.statusSink(), parts.feed());
+      ApiLimits api = parts.api();
+      streams = AlertsRoutes.mount(router, parts.registry(), parts.queries(), parts.statusSink(), parts.feed(),
+          new LiveStreams.Settings(api.maxStreamsPerToken(), api.maxStreamsPerWorkspace(), api.streamBufferBytes(),
+              parts.streamIds()));
       DashboardRoutes.mount(router, parts.registry());
     }
 
@@ -79,10 +93,55 @@ final class ApiRouter {
         "no such endpoint: " + ctx.request().path() + "; see the API table in the README"));
     router.errorHandler(405, ctx -> error(ctx, 405, "method_not_allowed",
         ctx.request().method() + " is not allowed on " + ctx.request().path()));
+    router.errorHandler(400, ctx -> {
+      // Without this handler Vert.x logs every undecodable path (/x%ZZ) at ERROR with a stack trace.
+      ERRORS.clientError("Refused a malformed request " + ctx.request().method() + " "
+          + ErrorLog.oneLine(ctx.request().uri()), ctx.failure());
+      error(ctx, 400, "bad_request", "the request could not be read");
+    });
     router.errorHandler(500, ctx -> {
-      LOG.error("Request {} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+      if (clientCaused(ctx.failure())) {
+        // A path like /x%ZZ fails while the router decodes it: the client's fault, not the server's.
+        ERRORS.clientError("Refused a malformed request", ctx.failure());
+        error(ctx, 400, "bad_request", "the request line or a header could not be decoded");
+        return;
+      }
+      ERRORS.serverError("A request failed (" + ctx.request().method() + " "
+          + ErrorLog.oneLine(ctx.request().path()) + ")", ctx.failure());
       error(ctx, 500, "internal_error", "Vigil failed to answer this request; the server log says why");
     });
+    return streams;
+  }
+
+  /** Failures that only a client's malformed input causes (URI and header decoding). */
+  static boolean clientCaused(Throwable failure) {
+    return failure instanceof IllegalArgumentException
+        || failure instanceof io.netty.handler.codec.DecoderException
+        || failure instanceof io.vertx.core.json.DecodeException;
+  }
+
+  /**
+   * {@code /metrics} on the HTTPS port: open, or with {@code --metrics-token} only for an admin token
+   * of workspace {@code default} (metrics count every workspace's clusters and alerts).
+   */
+  private static void metrics(RoutingContext ctx, Parts parts, MetricsScrape scrape) {
+    if (parts.api().metricsToken()) {
+      String bearer = CallerResolver.bearerToken(ctx.request().getHeader("Authorization"));
+      Optional<Caller> caller = bearer == null || parts.registry() == null
+          ? Optional.empty() : parts.registry().resolve(bearer);
+      if (caller.isEmpty()) {
+        ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"vigil\"");
+        error(ctx, 401, "unauthorized", "/metrics needs an admin token of workspace '"
+            + TokenRoutes.OPERATOR_WORKSPACE + "' (--metrics-token)");
+        return;
+      }
+      if (!caller.get().isAdmin() || !TokenRoutes.OPERATOR_WORKSPACE.equals(caller.get().workspace())) {
+        error(ctx, 403, "forbidden", "/metrics needs an admin token of workspace '"
+            + TokenRoutes.OPERATOR_WORKSPACE + "'; metrics count every workspace");
+        return;
+      }
+    }
+    scrape.serve(ctx);
   }
 
   private static void securityHeaders(RoutingContext ctx) {

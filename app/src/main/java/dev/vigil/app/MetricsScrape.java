@@ -1,5 +1,6 @@
 package dev.vigil.app;
 
+import io.vertx.ext.web.RoutingContext;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -25,6 +26,15 @@ final class MetricsScrape {
     this.render = render;
     this.maxAgeNanos = maxAgeMillis * 1_000_000L;
     this.nanoTime = nanoTime;
+  }
+
+  /** Answers a scrape from a worker thread, never blocking the event loop that received it. */
+  void serve(RoutingContext ctx) {
+    ctx.vertx().executeBlocking(this::text, false)
+        .onSuccess(body -> ctx.response()
+            .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+            .end(body))
+        .onFailure(ctx::fail);
   }
 
   /** The latest text, rendered anew when older than the maximum age. */

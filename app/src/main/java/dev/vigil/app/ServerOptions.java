@@ -1,6 +1,7 @@
 package dev.vigil.app;
 
 import dev.vigil.ingest.admission.AdmissionSettings;
+import dev.vigil.ingest.WorkspaceQuotas;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -111,6 +112,62 @@ final class ServerOptions {
           + "the JVM with the heap this gives, e.g. 768m or 2g (env VIGIL_MEMORY_BUDGET, default ${DEFAULT-VALUE})")
   long memoryBudget;
 
+  @Option(names = "--max-connections", defaultValue = "1000",
+      description = "open connections of the HTTPS port; beyond it a new connection is closed at once (env VIGIL_MAX_CONNECTIONS, default ${DEFAULT-VALUE})")
+  int maxConnections;
+
+  @Option(names = "--idle-timeout", defaultValue = "PT2M",
+      description = "a connection with no traffic this long (ISO-8601) is closed (env VIGIL_IDLE_TIMEOUT, default ${DEFAULT-VALUE})")
+  Duration idleTimeout;
+
+  @Option(names = "--header-timeout", defaultValue = "PT10S",
+      description = "a request line and headers must arrive within this ISO-8601 duration, else the connection is closed (env VIGIL_HEADER_TIMEOUT, default ${DEFAULT-VALUE})")
+  Duration headerTimeout;
+
+  @Option(names = "--max-streams", defaultValue = "64",
+      description = "live alert streams open at once on this instance (env VIGIL_MAX_STREAMS, default ${DEFAULT-VALUE})")
+  int maxStreams;
+
+  @Option(names = "--max-streams-per-token", defaultValue = "4",
+      description = "live alert streams one token may hold open, else 429 (env VIGIL_MAX_STREAMS_PER_TOKEN, default ${DEFAULT-VALUE})")
+  int maxStreamsPerToken;
+
+  @Option(names = "--max-streams-per-workspace", defaultValue = "16",
+      description = "live alert streams one workspace may hold open, else 429 (env VIGIL_MAX_STREAMS_PER_WORKSPACE, default ${DEFAULT-VALUE})")
+  int maxStreamsPerWorkspace;
+
+  @Option(names = "--stream-buffer", defaultValue = "1048576",
+      description = "bytes a live stream may have waiting for a slow reader before it is disconnected (env VIGIL_STREAM_BUFFER, default ${DEFAULT-VALUE})")
+  long streamBuffer;
+
+  @Option(names = "--metrics-token", defaultValue = "false",
+      description = "/metrics needs an admin token of workspace default (env VIGIL_METRICS_TOKEN)")
+  boolean metricsToken;
+
+  @Option(names = "--metrics-port", defaultValue = "-1",
+      description = "serve /metrics on this separate plain-HTTP port instead of the HTTPS port (-1: HTTPS port; env VIGIL_METRICS_PORT)")
+  int metricsPort;
+
+  @Option(names = "--metrics-bind", defaultValue = "127.0.0.1",
+      description = "listen address of --metrics-port (env VIGIL_METRICS_BIND, default ${DEFAULT-VALUE})")
+  String metricsBind;
+
+  @Option(names = "--max-clusters", defaultValue = "1000",
+      description = "clusters one workspace may register, else 422 (env VIGIL_MAX_CLUSTERS, default ${DEFAULT-VALUE})")
+  int maxClusters;
+
+  @Option(names = "--max-labels", defaultValue = "32",
+      description = "labels of one cluster (env VIGIL_MAX_LABELS, default ${DEFAULT-VALUE})")
+  int maxLabels;
+
+  @Option(names = "--max-label-bytes", defaultValue = "8192",
+      description = "bytes of all label keys and values of one cluster (env VIGIL_MAX_LABEL_BYTES, default ${DEFAULT-VALUE})")
+  int maxLabelBytes;
+
+  @Option(names = "--max-tokens", defaultValue = "200",
+      description = "API tokens one workspace may hold, else 422 (env VIGIL_MAX_TOKENS, default ${DEFAULT-VALUE})")
+  int maxTokens;
+
   @Option(names = "--kafka-property", split = ",", mapFallbackValue = "",
       description = "a Kafka client property for every client, k=v (repeatable; env VIGIL_KAFKA_PROPERTY=k=v,k2=v2)")
   Map<String, String> kafkaProperties = new LinkedHashMap<>();
@@ -138,6 +195,17 @@ final class ServerOptions {
         hostnames == null ? List.of() : hostnames, bodyLimit, streamThreads, alertWindow, unhealthyAfter,
         rulesDir, rulesLenient, baselineLearning, baselineTtl, threatIntel == null ? List.of() : threatIntel,
         detectionConfig, roles, KafkaOverrides.of(kafkaProperties, producerProperties, streamsProperties),
-        bodyTimeout, ingestRate, ingestBurst, admission(), MemoryBudget.of(memoryBudget, roles));
+        bodyTimeout, ingestRate, ingestBurst, admission(), MemoryBudget.of(memoryBudget, roles), apiLimits());
+  }
+
+  private ApiLimits apiLimits() {
+    WorkspaceQuotas quotas;
+    try {
+      quotas = new WorkspaceQuotas(maxClusters, maxLabels, maxLabelBytes, maxTokens);
+    } catch (IllegalArgumentException e) {
+      throw new StartupException(e.getMessage() + " (--max-clusters, --max-labels, --max-label-bytes, --max-tokens)");
+    }
+    return new ApiLimits(maxConnections, idleTimeout, headerTimeout, maxStreams, maxStreamsPerToken,
+        maxStreamsPerWorkspace, streamBuffer, metricsToken, metricsPort, metricsBind, quotas);
   }
 }

@@ -61,8 +61,12 @@ public final class Vigil implements Runnable {
 
   static CommandLine commandLine(PrintWriter out, PrintWriter err, VigilDefaults defaults) {
     CommandLine cli = new CommandLine(new Vigil());
-    cli.setOut(out);
-    cli.setErr(err);
+    // What the server answers (alert and object names, labels, error messages) can carry terminal
+    // escape sequences from audit data: every line printed is cleaned, and help is printed without
+    // colours so it needs no escape sequence of its own.
+    cli.setOut(TerminalSafeWriter.wrap(out));
+    cli.setErr(TerminalSafeWriter.wrap(err));
+    cli.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
     cli.setDefaultValueProvider(defaults);
     // A bad value is reported with where it came from: a flag, an environment variable or the config file.
     cli.setParameterExceptionHandler((ex, args) -> {

@@ -38,6 +38,7 @@ import java.util.Set;
  * @param ingestBurst ingest requests one token may send at once above the sustained rate
  * @param admission per-cluster admission while detection is behind (429 to clusters over their share)
  * @param memory the memory budget and its split into heap, RocksDB and Kafka buffers
+ * @param api bounds of the HTTPS API: connections, live streams, metrics exposure, quotas
  */
 record VigilConfig(
     Path dataDir,
@@ -63,7 +64,8 @@ record VigilConfig(
     double ingestRate,
     int ingestBurst,
     AdmissionSettings admission,
-    MemoryBudget memory) {
+    MemoryBudget memory,
+    ApiLimits api) {
 
   static final int DEFAULT_PORT = 8443;
   static final long DEFAULT_BODY_LIMIT = 12L * 1024 * 1024;
@@ -97,6 +99,9 @@ record VigilConfig(
     }
     if (ingestBurst < 1) {
       throw new StartupException("--ingest-burst " + ingestBurst + " must be at least 1");
+    }
+    if (api == null) {
+      api = ApiLimits.defaults();
     }
     hostnames = List.copyOf(hostnames);
     roles = roles.isEmpty() ? Set.of() : java.util.EnumSet.copyOf(roles);
@@ -143,28 +148,28 @@ record VigilConfig(
         Duration.ofHours(1), Duration.ofMinutes(15), null, false, DEFAULT_BASELINE_LEARNING, DEFAULT_BASELINE_TTL,
         List.of(), null, Role.all(), KafkaOverrides.none(), IngestLimits.DEFAULT_BODY_TIMEOUT,
         IngestLimits.DEFAULT_REQUESTS_PER_SECOND, IngestLimits.DEFAULT_BURST, AdmissionSettings.DEFAULTS,
-        MemoryBudget.of(MemoryBudget.DEFAULT_BYTES, Role.all()));
+        MemoryBudget.of(MemoryBudget.DEFAULT_BYTES, Role.all()), null);
   }
 
   VigilConfig withRules(Path dir, boolean lenient) {
     return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames, bodyLimitBytes,
         streamThreads, alertDedupWindow, unhealthyAfter, dir, lenient, baselineLearning, baselineTtl,
         threatIntelFiles, detectionConfig, roles, kafka, bodyTimeout, ingestRate, ingestBurst, admission,
-        memory);
+        memory, api);
   }
 
   VigilConfig withBaselineLearning(Duration learning) {
     return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames,
         bodyLimitBytes, streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient, learning,
         baselineTtl, threatIntelFiles, detectionConfig, roles, kafka, bodyTimeout, ingestRate, ingestBurst, admission,
-        memory);
+        memory, api);
   }
 
   VigilConfig withThreatIntelFiles(List<Path> files) {
     return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames,
         bodyLimitBytes, streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient,
         baselineLearning, baselineTtl, files, detectionConfig, roles, kafka, bodyTimeout, ingestRate, ingestBurst, admission,
-        memory);
+        memory, api);
   }
 
   /** The same configuration with this detection config file. */
@@ -172,7 +177,7 @@ record VigilConfig(
     return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames, bodyLimitBytes,
         streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient, baselineLearning, baselineTtl,
         threatIntelFiles, file, roles, kafka, bodyTimeout, ingestRate, ingestBurst, admission,
-        memory);
+        memory, api);
   }
 
   VigilConfig withKafkaBootstrap(String bootstrap) {
@@ -182,7 +187,7 @@ record VigilConfig(
   VigilConfig withIngest(Duration timeout, double rate, int burst) {
     return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames, bodyLimitBytes,
         streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient, baselineLearning, baselineTtl,
-        threatIntelFiles, detectionConfig, roles, kafka, timeout, rate, burst, admission, memory);
+        threatIntelFiles, detectionConfig, roles, kafka, timeout, rate, burst, admission, memory, api);
   }
 
   /** The same configuration with this admission control (see {@link AdmissionSettings}). */
@@ -190,7 +195,14 @@ record VigilConfig(
     return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames, bodyLimitBytes,
         streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient, baselineLearning, baselineTtl,
         threatIntelFiles, detectionConfig, roles, kafka, bodyTimeout, ingestRate, ingestBurst, settings,
-        memory);
+        memory, api);
+  }
+
+  VigilConfig withApi(ApiLimits limits) {
+    return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames, bodyLimitBytes,
+        streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient, baselineLearning, baselineTtl,
+        threatIntelFiles, detectionConfig, roles, kafka, bodyTimeout, ingestRate, ingestBurst, admission, memory,
+        limits);
   }
 
   /** The gateway's limits from this configuration. */
@@ -208,7 +220,7 @@ record VigilConfig(
     return new VigilConfig(dataDir, bindHost, port, bootstrap, tlsCert, tlsKey, hostnames, bodyLimitBytes,
         streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient, baselineLearning, baselineTtl,
         threatIntelFiles, detectionConfig, only, kafka, bodyTimeout, ingestRate, ingestBurst, admission,
-        MemoryBudget.of(memory.totalBytes(), only));
+        MemoryBudget.of(memory.totalBytes(), only), api);
   }
 
   boolean embeddedKafka() {

@@ -6,6 +6,8 @@ import dev.vigil.alerts.AlertsConfig;
 import dev.vigil.alerts.AlertsTopology;
 import dev.vigil.alerts.KafkaAlertFeed;
 import dev.vigil.alerts.KafkaAlertStatusSink;
+import dev.vigil.alerts.LiveStreams;
+import dev.vigil.alerts.StreamIds;
 import dev.vigil.detection.DetectionApp;
 import dev.vigil.detection.DetectionConfig;
 import dev.vigil.detection.DetectionRules;
@@ -85,6 +87,9 @@ final class VigilServer implements AutoCloseable {
   private KafkaStreams alerts;
   private Vertx vertx;
   private HttpServer httpServer;
+  private HttpServer metricsServer;
+  private ConnectionGuard connections;
+  private LiveStreams liveStreams;
   private TlsMaterial tls;
   private RocksDbMemory rocksDbMemory;
   private MemoryMonitor memoryMonitor;
@@ -189,6 +194,10 @@ final class VigilServer implements AutoCloseable {
     if (gatewayRole) {
       ensureAdminToken();
     }
+    if (config.api().metricsToken() && registry == null) {
+      throw new StartupException("--metrics-token checks tokens, which a detect-only process does not read:"
+          + " use --metrics-port (a separate address) instead");
+    }
 
     tls = config.tlsCert() != null
         ? TlsMaterial.fromFiles(config.tlsCert(), config.tlsKey())
@@ -242,19 +251,41 @@ final class VigilServer implements AutoCloseable {
     if (alertsRole) {
       queries = AlertQueries.of(alerts);
       statusSink = new KafkaAlertStatusSink(kafkaClientConfig());
-      feed = new KafkaAlertFeed(kafkaClientConfig(), KafkaAlertFeed.DEFAULT_MAX_SUBSCRIPTIONS);
+      feed = new KafkaAlertFeed(kafkaClientConfig(), config.api().maxStreams());
     }
 
     vertx = Vertx.vertx();
     Router router = Router.router(vertx);
-    ApiRouter.configure(router, new ApiRouter.Parts(registry, activity, gateway, limits, queries, statusSink,
-        feed, metrics, this::ready));
+    // Stream ids are encrypted under a key derived from the TLS key: instances serving one certificate
+    // read each other's ids, and nobody without the key reads a position out of them.
+    StreamIds streamIds = new StreamIds(Files.readAllBytes(tls.keyPath()));
+    liveStreams = ApiRouter.configure(router, new ApiRouter.Parts(registry, activity, gateway, limits, queries,
+        statusSink, feed, metrics, this::ready, config.api(), streamIds));
+    ApiLimits api = config.api();
     HttpServerOptions options = tls.applyTo(new HttpServerOptions())
         .setHost(config.bindHost())
         .setPort(config.port())
-        .setCompressionSupported(true);
-    httpServer = vertx.createHttpServer(options).requestHandler(router)
+        .setCompressionSupported(true)
+        .setIdleTimeout((int) api.idleTimeout().toSeconds())
+        .setIdleTimeoutUnit(TimeUnit.SECONDS);
+    // The TLS handshake keeps Vert.x's own bound (10 s); the guard times what follows it.
+    connections = new ConnectionGuard(api.maxConnections(), api.headerTimeout());
+    connections.start(vertx);
+    httpServer = vertx.createHttpServer(options)
+        .connectionHandler(connections::opened)
+        .requestHandler(connections.wrap(router))
         .listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    if (api.metricsPort() >= 0) {
+      // Plain HTTP on its own address (loopback by default), for a Prometheus beside the process.
+      Router metricsRouter = Router.router(vertx);
+      metricsRouter.get("/metrics")
+          .handler(new MetricsScrape(metrics::scrape, ApiRouter.METRICS_MAX_AGE_MS)::serve);
+      metricsServer = vertx.createHttpServer(new HttpServerOptions()
+              .setHost(api.metricsBind()).setPort(api.metricsPort()).setIdleTimeout(60))
+          .requestHandler(metricsRouter)
+          .listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      LOG.info("Metrics on http://{}:{}/metrics", api.metricsBind(), metricsServer.actualPort());
+    }
     String host = config.bindHost().equals("0.0.0.0") || config.bindHost().equals("::")
         ? "localhost" : config.bindHost();
     url = "https://" + host + ":" + httpServer.actualPort();
@@ -369,6 +400,20 @@ final class VigilServer implements AutoCloseable {
     return httpServer.actualPort();
   }
 
+  /** The port of {@code --metrics-port}, or -1 when metrics are served on the HTTPS port. */
+  int metricsPort() {
+    return metricsServer == null ? -1 : metricsServer.actualPort();
+  }
+
+  ConnectionGuard connections() {
+    return connections;
+  }
+
+  /** The live streams' counters, or null when this process does not serve the alerts API. */
+  LiveStreams liveStreams() {
+    return liveStreams;
+  }
+
   DataDir dataDir() {
     return dataDir;
   }
@@ -393,6 +438,9 @@ final class VigilServer implements AutoCloseable {
       // Graceful: no new connections, requests in flight may finish (their Kafka acknowledgement included).
       quietly(() -> httpServer.shutdown(10, TimeUnit.SECONDS).toCompletionStage().toCompletableFuture()
           .get(15, TimeUnit.SECONDS));
+    }
+    if (metricsServer != null) {
+      quietly(() -> metricsServer.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS));
     }
     if (vertx != null) {
       quietly(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));

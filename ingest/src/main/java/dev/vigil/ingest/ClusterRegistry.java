@@ -79,7 +79,8 @@ public final class ClusterRegistry implements CallerResolver, AutoCloseable {
   private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(15);
   private static final Duration POLL = Duration.ofMillis(250);
 
-  private record Credential(byte[] hash, Caller caller) {}
+  /** A resolvable token: its hash, who it is, and when it stops being accepted (null: never). */
+  private record Credential(byte[] hash, Caller caller, Instant expiresAt) {}
 
   private final KafkaConsumer<String, byte[]> consumer;
   private final KafkaProducer<String, byte[]> producer;
@@ -93,6 +94,8 @@ public final class ClusterRegistry implements CallerResolver, AutoCloseable {
   private final Map<String, String> topicKeys = new HashMap<>();
   private final ConcurrentMap<String, ApiToken> apiTokens = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Credential> credentials = new ConcurrentHashMap<>();
+  /** When each API token was last accepted by this instance (per instance, like cluster activity). */
+  private final ConcurrentMap<String, Instant> lastUsed = new ConcurrentHashMap<>();
   /** Highest offset applied per topic and key, so a stale record never undoes a newer change. */
   private final Map<String, Long> appliedOffsets = new HashMap<>();
   private final Object stateLock = new Object();
@@ -170,7 +173,17 @@ public final class ClusterRegistry implements CallerResolver, AutoCloseable {
         || !MessageDigest.isEqual(credential.hash(), HexFormat.of().parseHex(hash))) {
       return Optional.empty();
     }
-    return Optional.of(credential.caller());
+    if (credential.expiresAt() != null) {
+      Instant now = Instant.now();
+      if (!now.isBefore(credential.expiresAt())) {
+        return Optional.empty();
+      }
+    }
+    Caller caller = credential.caller();
+    if (!caller.isCluster()) {
+      lastUsed.put(caller.name(), Instant.now());
+    }
+    return Optional.of(caller);
   }
 
   /**
@@ -261,6 +274,11 @@ public final class ClusterRegistry implements CallerResolver, AutoCloseable {
    * @return the stored token record (the existing one when the token was registered before)
    */
   public ApiToken ensureApiToken(String token, String workspace, String role, String description) {
+    return ensureApiToken(token, workspace, role, description, null);
+  }
+
+  private ApiToken ensureApiToken(
+      String token, String workspace, String role, String description, Instant expiresAt) {
     if (token == null || token.isBlank() || token.length() > MAX_TOKEN_CHARS) {
       throw new IllegalArgumentException("the token must be 1.." + MAX_TOKEN_CHARS + " characters");
     }
@@ -280,7 +298,13 @@ public final class ClusterRegistry implements CallerResolver, AutoCloseable {
       }
       ApiToken record =
           new ApiToken(
-              id, workspace, role, hash, description, Instant.now().truncatedTo(ChronoUnit.MILLIS));
+              id,
+              workspace,
+              role,
+              hash,
+              description,
+              Instant.now().truncatedTo(ChronoUnit.MILLIS),
+              expiresAt);
       write(Topics.API_TOKENS, id, record);
       log.info("registered {} token {} of workspace {}", role, id, workspace);
       return record;
@@ -301,7 +325,21 @@ public final class ClusterRegistry implements CallerResolver, AutoCloseable {
    * @throws KafkaUnavailableException when Kafka did not acknowledge the token
    */
   public CreatedApiToken createApiToken(String workspace, String role, String description) {
+    return createApiToken(workspace, role, description, null);
+  }
+
+  /**
+   * Creates a new random API token like {@link #createApiToken(String, String, String)} that is
+   * refused from {@code expiresAt} on (null: never).
+   *
+   * @throws IllegalArgumentException also when {@code expiresAt} is not in the future
+   */
+  public CreatedApiToken createApiToken(
+      String workspace, String role, String description, Instant expiresAt) {
     requireName("workspace", workspace);
+    if (expiresAt != null && !expiresAt.isAfter(Instant.now())) {
+      throw new IllegalArgumentException("the expiry " + expiresAt + " is not in the future");
+    }
     if (!ApiToken.ROLE_ADMIN.equals(role) && !ApiToken.ROLE_READER.equals(role)) {
       throw new IllegalArgumentException(
           "role must be " + ApiToken.ROLE_READER + " or " + ApiToken.ROLE_ADMIN + ", not '" + role + "'");
@@ -311,8 +349,52 @@ public final class ClusterRegistry implements CallerResolver, AutoCloseable {
           "the description may be at most " + MAX_DESCRIPTION_CHARS + " characters");
     }
     String token = Tokens.newApiToken();
-    ApiToken record = ensureApiToken(token, workspace, role, description);
+    ApiToken record =
+        ensureApiToken(
+            token,
+            workspace,
+            role,
+            description,
+            expiresAt == null ? null : expiresAt.truncatedTo(ChronoUnit.MILLIS));
     return new CreatedApiToken(token, record);
+  }
+
+  /** The API tokens of {@code workspace} (null: of every workspace), sorted by id. */
+  public List<ApiToken> apiTokens(String workspace) {
+    return apiTokens.values().stream()
+        .filter(t -> workspace == null || t.workspace().equals(workspace))
+        .sorted(Comparator.comparing(ApiToken::id))
+        .collect(Collectors.toList());
+  }
+
+  public Optional<ApiToken> apiToken(String id) {
+    return id == null ? Optional.empty() : Optional.ofNullable(apiTokens.get(id));
+  }
+
+  /** When this instance last accepted the API token {@code id}; empty when not since it started. */
+  public Optional<Instant> lastUsed(String id) {
+    return Optional.ofNullable(lastUsed.get(id));
+  }
+
+  /**
+   * Revokes an API token: a tombstone for its id is written to {@code vigil.api-tokens.v1}; this
+   * instance refuses the token at once, every other instance as soon as it reads the tombstone.
+   *
+   * @return false when no such token exists
+   * @throws KafkaUnavailableException when Kafka did not acknowledge the tombstone
+   */
+  public boolean revokeApiToken(String id) {
+    writeLock.lock();
+    try {
+      if (id == null || !apiTokens.containsKey(id)) {
+        return false;
+      }
+      write(Topics.API_TOKENS, id, null);
+      log.info("revoked API token {}", id);
+      return true;
+    } finally {
+      writeLock.unlock();
+    }
   }
 
   private void requireCaughtUp() {
@@ -479,7 +561,8 @@ public final class ClusterRegistry implements CallerResolver, AutoCloseable {
           registration.tokenHash(),
           new Credential(
               HexFormat.of().parseHex(registration.tokenHash()),
-              new Caller(Caller.CLUSTER, registration.workspace(), registration.name())));
+              new Caller(Caller.CLUSTER, registration.workspace(), registration.name()),
+              null));
     }
   }
 
@@ -502,12 +585,15 @@ public final class ClusterRegistry implements CallerResolver, AutoCloseable {
     if (old != null) {
       credentials.remove(old.tokenHash());
     }
-    if (token != null) {
+    if (token == null) {
+      lastUsed.remove(id);
+    } else {
       credentials.put(
           token.tokenHash(),
           new Credential(
               HexFormat.of().parseHex(token.tokenHash()),
-              new Caller(token.role(), token.workspace(), id)));
+              new Caller(token.role(), token.workspace(), id),
+              token.expiresAt()));
     }
   }
 

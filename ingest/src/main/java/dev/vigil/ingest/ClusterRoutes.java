@@ -13,6 +13,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,7 +39,17 @@ public final class ClusterRoutes {
 
   public static void mount(
       Router router, CallerResolver callers, ClusterRegistry registry, ClusterActivity activity) {
-    Handlers h = new Handlers(callers, registry, activity);
+    mount(router, callers, registry, activity, WorkspaceQuotas.defaults());
+  }
+
+  /** Mounts the cluster routes with {@code quotas} on clusters and labels per workspace. */
+  public static void mount(
+      Router router,
+      CallerResolver callers,
+      ClusterRegistry registry,
+      ClusterActivity activity,
+      WorkspaceQuotas quotas) {
+    Handlers h = new Handlers(callers, registry, activity, quotas);
     router
         .route(HttpMethod.POST, PATH)
         // Vert.x requires the body handler first; its small cap bounds what an anonymous caller costs.
@@ -78,11 +89,17 @@ public final class ClusterRoutes {
     private final CallerResolver callers;
     private final ClusterRegistry registry;
     private final ClusterActivity activity;
+    private final WorkspaceQuotas quotas;
 
-    Handlers(CallerResolver callers, ClusterRegistry registry, ClusterActivity activity) {
+    Handlers(
+        CallerResolver callers,
+        ClusterRegistry registry,
+        ClusterActivity activity,
+        WorkspaceQuotas quotas) {
       this.callers = callers;
       this.registry = registry;
       this.activity = activity;
+      this.quotas = quotas;
     }
 
     void authenticate(RoutingContext ctx) {
@@ -172,6 +189,11 @@ public final class ClusterRoutes {
             "only an admin of workspace '" + workspace + "' may register clusters in it");
         return;
       }
+      String overQuota = overQuota(workspace, labels);
+      if (overQuota != null) {
+        HttpJson.error(ctx, 422, "quota_exceeded", overQuota);
+        return;
+      }
       ctx.vertx()
           .executeBlocking(
               () -> {
@@ -199,11 +221,45 @@ public final class ClusterRoutes {
         HttpJson.error(ctx, 403, "forbidden", "a reader or admin token is needed");
         return;
       }
+      Page page;
+      try {
+        page = Page.of(ctx);
+      } catch (IllegalArgumentException e) {
+        HttpJson.error(ctx, 400, "bad_request", e.getMessage());
+        return;
+      }
+      List<ClusterRegistration> registrations =
+          page.apply(registry.list(caller.workspace()), ClusterRegistration::name);
       List<Map<String, Object>> clusters = new ArrayList<>();
-      for (ClusterRegistration registration : registry.list(caller.workspace())) {
+      for (ClusterRegistration registration : registrations) {
         clusters.add(describe(registration));
       }
-      HttpJson.send(ctx, 200, Map.of("clusters", clusters));
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("clusters", clusters);
+      body.put("nextCursor", page.next(registrations, ClusterRegistration::name));
+      HttpJson.send(ctx, 200, body);
+    }
+
+    /** Why registering a cluster with {@code labels} in {@code workspace} is over quota, or null. */
+    private String overQuota(String workspace, Map<String, String> labels) {
+      if (labels.size() > quotas.maxLabelsPerCluster()) {
+        return "a cluster may have at most " + quotas.maxLabelsPerCluster() + " labels; this one has "
+            + labels.size();
+      }
+      long bytes = 0;
+      for (Map.Entry<String, String> label : labels.entrySet()) {
+        bytes += label.getKey().getBytes(StandardCharsets.UTF_8).length
+            + label.getValue().getBytes(StandardCharsets.UTF_8).length;
+      }
+      if (bytes > quotas.maxLabelBytesPerCluster()) {
+        return "the labels of a cluster may hold at most " + quotas.maxLabelBytesPerCluster()
+            + " bytes; these hold " + bytes;
+      }
+      if (registry.list(workspace).size() >= quotas.maxClusters()) {
+        return "workspace '" + workspace + "' has " + quotas.maxClusters()
+            + " clusters, its quota: remove unused ones or ask the operator to raise --max-clusters";
+      }
+      return null;
     }
 
     void show(RoutingContext ctx) {

@@ -49,7 +49,6 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
@@ -68,9 +67,15 @@ import org.slf4j.LoggerFactory;
  * The server certificate and key of the HTTPS port.
  *
  * <p>{@link #loadOrCreate} loads {@code server.crt} and {@code server.key} (PEM) from a directory, or
- * generates a self-signed EC P-256 certificate there on first start, together with {@code ca.crt}:
- * the certificate clients trust with {@code --ca-file}. {@link #fromFiles} takes an operator's own
- * certificate and key.
+ * generates them there on first start: a CA certificate ({@code ca.crt}, what clients trust with
+ * {@code --ca-file}) and a separate EC P-256 server certificate ({@code CA:FALSE}, serverAuth) signed
+ * by it. The CA's key signs that one certificate and is discarded, so nothing on the server can mint
+ * another certificate its clients would trust. A directory holding the self-signed {@code CA:TRUE}
+ * server certificate of earlier versions is regenerated on start (clients must trust the new {@code
+ * ca.crt}). {@link #fromFiles} takes an operator's own certificate and key.
+ *
+ * <p>The server enables TLS 1.3 and, on TLS 1.2, only ECDHE key exchange with AEAD ciphers (AES-GCM,
+ * ChaCha20-Poly1305): no CBC, no SHA-1 MACs, no static RSA.
  */
 public final class TlsMaterial {
   private static final Logger log = LoggerFactory.getLogger(TlsMaterial.class);
@@ -85,6 +90,22 @@ public final class TlsMaterial {
   /** TLS versions the server enables; older ones are off. */
   public static final Set<String> PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
 
+  /**
+   * Cipher suites the server enables (IANA names, as the JDK spells them): TLS 1.3's, and TLS 1.2's
+   * with forward secrecy and authenticated encryption.
+   */
+  public static final List<String> CIPHER_SUITES =
+      List.of(
+          "TLS_AES_128_GCM_SHA256",
+          "TLS_AES_256_GCM_SHA384",
+          "TLS_CHACHA20_POLY1305_SHA256",
+          "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+          "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+          "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+          "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+          "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+          "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+
   private static final Pattern IPV4 = Pattern.compile("^\\d{1,3}(\\.\\d{1,3}){3}$");
 
   private final Path certPath;
@@ -92,37 +113,63 @@ public final class TlsMaterial {
   private final String certPem;
   private final String keyPem;
   private final X509Certificate certificate;
+  private final String caPem;
 
   private TlsMaterial(
-      Path certPath, Path keyPath, String certPem, String keyPem, X509Certificate certificate) {
+      Path certPath,
+      Path keyPath,
+      String certPem,
+      String keyPem,
+      X509Certificate certificate,
+      String caPem) {
     this.certPath = certPath;
     this.keyPath = keyPath;
     this.certPem = certPem;
     this.keyPem = keyPem;
     this.certificate = certificate;
+    this.caPem = caPem;
   }
 
   /**
-   * Loads {@code server.crt} and {@code server.key} from {@code tlsDir}, or generates a self-signed
-   * certificate valid for localhost, 127.0.0.1, ::1, this machine's host name and {@code
-   * extraHostnames} (names or IP literals), and writes it with {@code ca.crt} there.
+   * Loads {@code server.crt} and {@code server.key} from {@code tlsDir}, or generates a CA ({@code
+   * ca.crt}) and a server certificate signed by it, valid for localhost, 127.0.0.1, ::1, this
+   * machine's host name and {@code extraHostnames} (names or IP literals), and writes them there. A
+   * server certificate that is its own CA (written by earlier versions) is replaced the same way.
    */
   public static TlsMaterial loadOrCreate(Path tlsDir, List<String> extraHostnames) {
     Path cert = tlsDir.resolve(CERT_FILE);
     Path key = tlsDir.resolve(KEY_FILE);
+    Path ca = tlsDir.resolve(CA_FILE);
     if (Files.exists(cert) && Files.exists(key)) {
-      return fromFiles(cert, key);
+      TlsMaterial existing = fromFiles(cert, key);
+      if (existing.certificate().getBasicConstraints() < 0) {
+        return existing.withCaPem(ca);
+      }
+      log.warn("the generated server certificate in {} is its own CA (CA:TRUE, written by an earlier"
+          + " version): generating a CA and a separate server certificate; clients and webhook"
+          + " kubeconfigs must trust the new {}", tlsDir, CA_FILE);
     }
     try {
       Files.createDirectories(tlsDir);
       Generated generated = generate(subjectNames(extraHostnames));
       writePrivate(key, generated.keyPem());
       writeAtomically(cert, generated.certPem());
-      writeAtomically(tlsDir.resolve(CA_FILE), generated.certPem());
-      log.info("generated a self-signed TLS certificate in {}; clients trust {}", tlsDir, CA_FILE);
-      return fromFiles(cert, key);
+      writeAtomically(ca, generated.caPem());
+      log.info("generated a CA and a TLS server certificate signed by it in {}; clients trust {}",
+          tlsDir, CA_FILE);
+      return fromFiles(cert, key).withCaPem(ca);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write TLS material to " + tlsDir, e);
+    }
+  }
+
+  private TlsMaterial withCaPem(Path caFile) {
+    try {
+      String pem =
+          Files.exists(caFile) ? Files.readString(caFile, StandardCharsets.US_ASCII) : certPem;
+      return new TlsMaterial(certPath, keyPath, certPem, keyPem, certificate, pem);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + caFile, e);
     }
   }
 
@@ -138,7 +185,7 @@ public final class TlsMaterial {
       PrivateKey key = readPrivateKey(keyPem, keyFile);
       X509Certificate leaf = chain.get(0);
       requireMatching(leaf, key, certFile, keyFile);
-      return new TlsMaterial(certFile, keyFile, certPem, keyPem, leaf);
+      return new TlsMaterial(certFile, keyFile, certPem, keyPem, leaf, certPem);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read TLS material " + certFile + ", " + keyFile, e);
     }
@@ -151,10 +198,16 @@ public final class TlsMaterial {
         .addKeyValue(Buffer.buffer(keyPem));
   }
 
-  /** Enables TLS on {@code options} with this certificate, TLSv1.2 and TLSv1.3 only. */
+  /**
+   * Enables TLS on {@code options} with this certificate: TLSv1.2 and TLSv1.3 only, with {@link
+   * #CIPHER_SUITES} only.
+   */
   public HttpServerOptions applyTo(HttpServerOptions options) {
     options.setSsl(true).setKeyCertOptions(pemKeyCertOptions());
     options.setEnabledSecureTransportProtocols(PROTOCOLS);
+    for (String suite : CIPHER_SUITES) {
+      options.addEnabledCipherSuite(suite);
+    }
     return options;
   }
 
@@ -166,9 +219,12 @@ public final class TlsMaterial {
     return keyPath;
   }
 
-  /** The certificate PEM text: for a self-signed certificate, what clients must trust. */
+  /**
+   * What clients must trust: the generated CA's certificate, or for an operator's certificate that
+   * certificate (chain) itself.
+   */
   public String caPem() {
-    return certPem;
+    return caPem;
   }
 
   public X509Certificate certificate() {
@@ -201,7 +257,7 @@ public final class TlsMaterial {
     }
   }
 
-  private record Generated(String certPem, String keyPem) {}
+  private record Generated(String certPem, String keyPem, String caPem) {}
 
   static Set<String> subjectNames(List<String> extraHostnames) {
     Set<String> names = new LinkedHashSet<>(List.of("localhost", "127.0.0.1", "::1"));
@@ -225,29 +281,40 @@ public final class TlsMaterial {
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
       generator.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
-      KeyPair pair = generator.generateKeyPair();
-      X500Name subject = new X500Name("CN=Vigil self-signed,O=Vigil");
+      KeyPair caPair = generator.generateKeyPair();
+      KeyPair serverPair = generator.generateKeyPair();
+      JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
       Instant now = Instant.now();
-      X509v3CertificateBuilder builder =
+      Date notBefore = Date.from(now.minus(Duration.ofHours(1)));
+      Date notAfter = Date.from(now.plus(VALIDITY));
+
+      // The CA signs exactly one certificate (pathLen 0: no intermediate) and its key is then dropped.
+      X500Name caName = new X500Name("CN=Vigil generated CA " + Long.toHexString(now.toEpochMilli()) + ",O=Vigil");
+      X509v3CertificateBuilder caBuilder =
           new JcaX509v3CertificateBuilder(
-              subject,
-              new BigInteger(128, new SecureRandom()),
-              Date.from(now.minus(Duration.ofHours(1))),
-              Date.from(now.plus(VALIDITY)),
-              subject,
-              pair.getPublic());
+              caName, serial(), notBefore, notAfter, caName, caPair.getPublic());
+      caBuilder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+      caBuilder.addExtension(
+          Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+      caBuilder.addExtension(
+          Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(caPair.getPublic()));
+      X509Certificate caCert =
+          new JcaX509CertificateConverter()
+              .getCertificate(
+                  caBuilder.build(
+                      new JcaContentSignerBuilder("SHA256withECDSA").build(caPair.getPrivate())));
+
       List<GeneralName> sans = new ArrayList<>();
       for (String name : names) {
         boolean ip = IPV4.matcher(name).matches() || name.contains(":");
         sans.add(new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, name));
       }
-      JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
-      // CA:true lets the JDK take this self-signed certificate as its own trust anchor.
-      builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
-      builder.addExtension(
-          Extension.keyUsage,
-          true,
-          new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyCertSign));
+      X509v3CertificateBuilder builder =
+          new JcaX509v3CertificateBuilder(
+              caCert, serial(), notBefore, notAfter, new X500Name("CN=Vigil server,O=Vigil"),
+              serverPair.getPublic());
+      builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+      builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
       builder.addExtension(
           Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
       builder.addExtension(
@@ -257,14 +324,23 @@ public final class TlsMaterial {
       builder.addExtension(
           Extension.subjectKeyIdentifier,
           false,
-          utils.createSubjectKeyIdentifier(pair.getPublic()));
-      X509CertificateHolder holder =
-          builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate()));
-      X509Certificate cert = new JcaX509CertificateConverter().getCertificate(holder);
-      return new Generated(pem(cert), pem(new JcaPKCS8Generator(pair.getPrivate(), null)));
+          utils.createSubjectKeyIdentifier(serverPair.getPublic()));
+      builder.addExtension(
+          Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(caCert));
+      X509Certificate cert =
+          new JcaX509CertificateConverter()
+              .getCertificate(
+                  builder.build(
+                      new JcaContentSignerBuilder("SHA256withECDSA").build(caPair.getPrivate())));
+      return new Generated(
+          pem(cert), pem(new JcaPKCS8Generator(serverPair.getPrivate(), null)), pem(caCert));
     } catch (GeneralSecurityException | OperatorCreationException e) {
-      throw new IllegalStateException("cannot generate a self-signed certificate", e);
+      throw new IllegalStateException("cannot generate the TLS certificates", e);
     }
+  }
+
+  private static BigInteger serial() {
+    return new BigInteger(127, new SecureRandom()).add(BigInteger.ONE);
   }
 
   private static String pem(Object object) throws IOException {

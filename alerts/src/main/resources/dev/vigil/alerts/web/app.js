@@ -60,6 +60,7 @@ async function signIn(token) {
   sessionStorage.setItem(TOKEN_KEY, token);
   state.me = me;
   $('who').textContent = `${me.role} · ${me.workspace}`;
+  show($('tab-tokens'), me.role === 'admin');
   show($('signin'), false);
   show($('tabs'), true);
   show($('session'), true);
@@ -76,7 +77,7 @@ function signOut(message) {
   state.order = [];
   clear($('alerts-body'));
   show($('detail'), false);
-  for (const id of ['tabs', 'session', 'view-alerts', 'view-clusters']) show($(id), false);
+  for (const id of ['tabs', 'session', 'view-alerts', 'view-clusters', 'view-tokens']) show($(id), false);
   show($('signin'), true);
   $('token').value = '';
   showError($('signin-error'), message);
@@ -87,7 +88,9 @@ function selectView(view) {
   for (const tab of document.querySelectorAll('.tab')) tab.classList.toggle('active', tab.dataset.view === view);
   show($('view-alerts'), view === 'alerts');
   show($('view-clusters'), view === 'clusters');
+  show($('view-tokens'), view === 'tokens');
   if (view === 'clusters') loadClusters();
+  if (view === 'tokens') loadTokens();
 }
 
 // ---- alerts list ------------------------------------------------------------------------------
@@ -342,7 +345,7 @@ function onStreamEvent(block) {
 async function loadClusters() {
   showError($('clusters-error'), '');
   try {
-    const { clusters } = await api('/v1/clusters');
+    const clusters = await allPages('/v1/clusters', 'clusters');
     const body = $('clusters-body');
     clear(body);
     for (const c of clusters) {
@@ -361,6 +364,59 @@ async function loadClusters() {
     show($('clusters-empty'), clusters.length === 0);
   } catch (e) {
     showError($('clusters-error'), e.message);
+  }
+}
+
+/** Every item of a paged list: follows nextCursor (bounded by the workspace's quota). */
+async function allPages(path, field) {
+  const items = [];
+  let cursor = null;
+  do {
+    const page = await api(`${path}?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    items.push(...page[field]);
+    cursor = page.nextCursor || null;
+  } while (cursor);
+  return items;
+}
+
+// ---- tokens (admins) --------------------------------------------------------------------------
+
+async function loadTokens() {
+  showError($('tokens-error'), '');
+  try {
+    const tokens = await allPages('/v1/tokens', 'tokens');
+    const body = $('tokens-body');
+    clear(body);
+    for (const t of tokens) {
+      const tr = document.createElement('tr');
+      tr.dataset.id = t.id;
+      const revoke = text('button', 'Revoke', 'danger');
+      revoke.type = 'button';
+      revoke.addEventListener('click', () => revokeToken(t.id));
+      tr.append(
+        text('td', t.id, 'mono'),
+        text('td', t.role),
+        text('td', t.description || ''),
+        text('td', when(t.createdAt)),
+        text('td', when(t.expiresAt) || 'never'),
+        text('td', when(t.lastUsedAt) || '—'),
+        cell(revoke),
+      );
+      body.append(tr);
+    }
+    show($('tokens-empty'), tokens.length === 0);
+  } catch (e) {
+    showError($('tokens-error'), e.message);
+  }
+}
+
+async function revokeToken(id) {
+  if (!window.confirm(`Revoke token ${id}? Whoever holds it is refused at once.`)) return;
+  try {
+    await api(`/v1/tokens/${encodeURIComponent(id)}`, { method: 'DELETE' });
+    await loadTokens();
+  } catch (e) {
+    showError($('tokens-error'), e.message);
   }
 }
 

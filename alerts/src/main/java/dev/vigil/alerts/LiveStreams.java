@@ -1,0 +1,106 @@
+package dev.vigil.alerts;
+
+import dev.vigil.schemas.Caller;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The live streams of one instance: how many each token and each workspace holds open (so that one
+ * reader cannot take every slot), and what the back-pressure of slow readers cost.
+ */
+public final class LiveStreams {
+  /**
+   * The bounds of the live stream.
+   *
+   * @param maxPerToken streams one token may hold open
+   * @param maxPerWorkspace streams one workspace may hold open
+   * @param bufferBytes bytes a stream may have waiting for its reader; beyond it the reader is cut off
+   * @param ids how positions become event ids
+   */
+  public record Settings(int maxPerToken, int maxPerWorkspace, long bufferBytes, StreamIds ids) {
+    public static final int DEFAULT_MAX_PER_TOKEN = 4;
+    public static final int DEFAULT_MAX_PER_WORKSPACE = 16;
+    public static final long DEFAULT_BUFFER_BYTES = 1024 * 1024;
+
+    public Settings {
+      if (maxPerToken < 1 || maxPerWorkspace < 1 || bufferBytes < 1) {
+        throw new IllegalArgumentException("stream limits must be positive");
+      }
+    }
+
+    public static Settings defaults() {
+      return new Settings(
+          DEFAULT_MAX_PER_TOKEN, DEFAULT_MAX_PER_WORKSPACE, DEFAULT_BUFFER_BYTES, StreamIds.random());
+    }
+  }
+
+  private final Settings settings;
+  private final ConcurrentMap<String, AtomicInteger> perToken = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, AtomicInteger> perWorkspace = new ConcurrentHashMap<>();
+  private final AtomicInteger open = new AtomicInteger();
+  private final AtomicLong cutOff = new AtomicLong();
+  private final AtomicLong peakPendingBytes = new AtomicLong();
+
+  LiveStreams(Settings settings) {
+    this.settings = settings;
+  }
+
+  Settings settings() {
+    return settings;
+  }
+
+  /** Takes a slot for {@code caller}; null when taken, else why not. */
+  synchronized String tryOpen(Caller caller) {
+    AtomicInteger token = perToken.computeIfAbsent(caller.name(), k -> new AtomicInteger());
+    AtomicInteger workspace = perWorkspace.computeIfAbsent(caller.workspace(), k -> new AtomicInteger());
+    if (token.get() >= settings.maxPerToken()) {
+      return "this token holds " + settings.maxPerToken() + " live streams open, its limit: close one";
+    }
+    if (workspace.get() >= settings.maxPerWorkspace()) {
+      return "workspace '" + caller.workspace() + "' holds " + settings.maxPerWorkspace()
+          + " live streams open, its limit: close one";
+    }
+    token.incrementAndGet();
+    workspace.incrementAndGet();
+    open.incrementAndGet();
+    return null;
+  }
+
+  synchronized void release(Caller caller) {
+    decrement(perToken, caller.name());
+    decrement(perWorkspace, caller.workspace());
+    open.decrementAndGet();
+  }
+
+  private static void decrement(ConcurrentMap<String, AtomicInteger> counts, String key) {
+    AtomicInteger count = counts.get(key);
+    if (count != null && count.decrementAndGet() <= 0) {
+      counts.remove(key);
+    }
+  }
+
+  void recordPending(long bytes) {
+    peakPendingBytes.accumulateAndGet(bytes, Math::max);
+  }
+
+  void recordCutOff() {
+    cutOff.incrementAndGet();
+  }
+
+  /** Streams open now. */
+  public int open() {
+    return open.get();
+  }
+
+  /** Readers disconnected because their stream's buffer was full. */
+  public long cutOff() {
+    return cutOff.get();
+  }
+
+  /** The most bytes any stream had waiting for its reader (bounded by the buffer plus one event). */
+  public long peakPendingBytes() {
+    return peakPendingBytes.get();
+  }
+}

@@ -8,26 +8,36 @@ import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-/** The shared corpus of real audit events ({@code ../shared/corpus} beside the project checkout). */
+/**
+ * The real audit events and Sigma rules tests read: the repository's {@code testdata} folder (see its
+ * README for source and licence).
+ */
 public final class Corpus {
   /** The one deliberately malformed Falco trace. */
   public static final String MALFORMED_TRACE = "fal_01_003.json";
 
   private Corpus() {}
 
-  /** The corpus folder, found by walking up from the working directory. */
+  /**
+   * The {@code testdata} folder of the reactor root: the topmost directory holding a {@code pom.xml}
+   * above the working directory (a module's directory under Maven). The walk stops there, so nothing
+   * outside the repository is ever read.
+   */
   public static Path root() {
-    Path dir = Path.of("").toAbsolutePath();
-    while (dir != null) {
-      Path candidate = dir.resolve("shared").resolve("corpus");
-      if (Files.isDirectory(candidate)) {
-        return candidate;
+    Path start = Path.of("").toAbsolutePath();
+    Path top = null;
+    for (Path dir = start; dir != null; dir = dir.getParent()) {
+      if (!Files.isRegularFile(dir.resolve("pom.xml"))) {
+        break;
       }
-      dir = dir.getParent();
+      top = dir;
     }
-    throw new IllegalStateException(
-        "shared/corpus not found above " + Path.of("").toAbsolutePath()
-            + ": the tests expect the shared folder beside the project checkout");
+    Path testdata = top == null ? null : top.resolve("testdata");
+    if (testdata == null || !Files.isDirectory(testdata)) {
+      throw new IllegalStateException("testdata/ not found at the repository root above " + start
+          + ": run the tests with Maven from the checkout");
+    }
+    return testdata;
   }
 
   public static Path falcoTraces() {

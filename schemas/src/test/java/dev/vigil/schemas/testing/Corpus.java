@@ -19,11 +19,11 @@ public final class Corpus {
   private Corpus() {}
 
   /**
-   * The {@code testdata} folder of the reactor root: the topmost directory holding a {@code pom.xml}
-   * above the working directory (a module's directory under Maven). The walk stops there, so nothing
-   * outside the repository is ever read.
+   * The repository's root: the topmost directory holding a {@code pom.xml} above the working directory
+   * (a module's directory under Maven), that is the reactor root. The walk stops there, so a test never
+   * reads anything outside the repository.
    */
-  public static Path root() {
+  public static Path repositoryRoot() {
     Path start = Path.of("").toAbsolutePath();
     Path top = null;
     for (Path dir = start; dir != null; dir = dir.getParent()) {
@@ -32,10 +32,17 @@ public final class Corpus {
       }
       top = dir;
     }
-    Path testdata = top == null ? null : top.resolve("testdata");
-    if (testdata == null || !Files.isDirectory(testdata)) {
-      throw new IllegalStateException("testdata/ not found at the repository root above " + start
-          + ": run the tests with Maven from the checkout");
+    if (top == null) {
+      throw new IllegalStateException("no pom.xml in " + start + ": run the tests with Maven from the checkout");
+    }
+    return top;
+  }
+
+  /** The repository's {@code testdata} folder. */
+  public static Path root() {
+    Path testdata = repositoryRoot().resolve("testdata");
+    if (!Files.isDirectory(testdata)) {
+      throw new IllegalStateException(testdata + " is missing: the tests read the audit events and rules there");
     }
     return testdata;
   }

@@ -13,7 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** Findings as detection would write them, built from a real audit event of the shared corpus. */
+/** Findings as detection would write them, built from a real audit event of the Falco test data. */
 final class TestFindings {
   static final String WORKSPACE = "ws-a";
   static final String CLUSTER = "prod-eu-1";

@@ -11,9 +11,10 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The real audit events benchmarks run on: every line of every Falco trace of the shared corpus
- * except the deliberately malformed one. The corpus is found by walking up from the working directory
- * to {@code shared/corpus}, or given with {@code -Dvigil.corpus=DIR}.
+ * The real audit events benchmarks run on: every line of every Falco trace in the repository's
+ * {@code testdata} folder except the deliberately malformed one. The folder is found at the reactor
+ * root above the working directory (the topmost directory holding a {@code pom.xml}: run benchmarks
+ * from the checkout), or given with {@code -Dvigil.corpus=DIR}.
  */
 public final class BenchmarkCorpus {
 
@@ -43,20 +44,24 @@ public final class BenchmarkCorpus {
     return lines;
   }
 
-  /** The {@code shared/corpus} folder. */
+  /** The {@code testdata} folder: {@code -Dvigil.corpus}, else the one at the reactor root. */
   public static Path root() {
     String given = System.getProperty("vigil.corpus");
     if (given != null) {
       return Path.of(given);
     }
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      Path candidate = dir.resolve("shared").resolve("corpus");
-      if (Files.isDirectory(candidate)) {
-        return candidate;
+    Path start = Path.of("").toAbsolutePath();
+    Path top = null;
+    for (Path dir = start; dir != null; dir = dir.getParent()) {
+      if (!Files.isRegularFile(dir.resolve("pom.xml"))) {
+        break;
       }
+      top = dir;
     }
-    throw new IllegalStateException(
-        "shared/corpus not found above " + Path.of("").toAbsolutePath()
-            + ": run from the checkout beside shared/, or pass -Dvigil.corpus=DIR");
+    if (top == null || !Files.isDirectory(top.resolve("testdata"))) {
+      throw new IllegalStateException("testdata/ not found at the repository root above " + start
+          + ": run from the checkout, or pass -Dvigil.corpus=DIR");
+    }
+    return top.resolve("testdata");
   }
 }

@@ -12,13 +12,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -31,12 +26,9 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * The full single-event detector catalogue (every alert type switched on) over the real audit
- * events of the shared corpus ({@code shared/corpus/falco-k8s-audit}), the way the detection
- * topology runs it: index lookup by (verb, resource), the failed-request rule, then each candidate.
- * Scores are events per second per thread.
- *
- * <p>The corpus is found by walking up from the working directory to {@code shared/corpus}, or
- * given with {@code -Dvigil.corpus=DIR}.
+ * events of the Falco traces in {@code testdata/falco-k8s-audit} ({@link BenchmarkCorpus}), the way
+ * the detection topology runs it: index lookup by (verb, resource), the failed-request rule, then each
+ * candidate. Scores are events per second per thread.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -59,7 +51,7 @@ public class CatalogueBenchmark {
 
   @Setup
   public void setUp() {
-    List<String> lines = corpusEvents();
+    List<String> lines = BenchmarkCorpus.events();
     if (lines.size() != EVENTS) {
       throw new IllegalStateException(
           "expected " + EVENTS + " valid corpus events, found " + lines.size()
@@ -118,42 +110,5 @@ public class CatalogueBenchmark {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  /** Every line of every Falco trace except the deliberately malformed one. */
-  static List<String> corpusEvents() {
-    Path traces = corpus().resolve("falco-k8s-audit").resolve("falco-trace-files");
-    List<String> lines = new ArrayList<>();
-    try (Stream<Path> files = Files.list(traces)) {
-      for (Path file : files.sorted().collect(Collectors.toList())) {
-        if (file.getFileName().toString().equals("fal_01_003.json")) {
-          continue;
-        }
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-          if (!line.isBlank()) {
-            lines.add(line);
-          }
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the corpus in " + traces, e);
-    }
-    return lines;
-  }
-
-  static Path corpus() {
-    String given = System.getProperty("vigil.corpus");
-    if (given != null) {
-      return Path.of(given);
-    }
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      Path candidate = dir.resolve("shared").resolve("corpus");
-      if (Files.isDirectory(candidate)) {
-        return candidate;
-      }
-    }
-    throw new IllegalStateException(
-        "shared/corpus not found above " + Path.of("").toAbsolutePath()
-            + ": run from the checkout beside shared/, or pass -Dvigil.corpus=DIR");
   }
 }

@@ -45,7 +45,7 @@ public class SigmaBenchmark {
   @Param({"builtin", "sigma"})
   public String catalogue;
 
-  /** The shared corpus; found above the working directory when empty. */
+  /** The test-data folder; {@link BenchmarkCorpus#root()} when empty. */
   @Param({""})
   public String corpus;
 
@@ -55,7 +55,7 @@ public class SigmaBenchmark {
 
   @Setup
   public void setUp() throws IOException {
-    Path root = corpus.isEmpty() ? findCorpus() : Path.of(corpus);
+    Path root = corpus.isEmpty() ? BenchmarkCorpus.root() : Path.of(corpus);
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     DetectorCatalogue builtIn = DetectorCatalogue.builtIn(DetectionConfig.defaults(registry));
     if (catalogue.equals("sigma")) {
@@ -98,18 +98,5 @@ public class SigmaBenchmark {
       List<Match> matches = detector.inspect(event);
       hole.consume(matches);
     }
-  }
-
-  private static Path findCorpus() {
-    Path dir = Path.of("").toAbsolutePath();
-    while (dir != null) {
-      Path candidate = dir.resolve("shared").resolve("corpus");
-      if (Files.isDirectory(candidate)) {
-        return candidate;
-      }
-      dir = dir.getParent();
-    }
-    throw new IllegalStateException("shared/corpus not found above the working directory:"
-        + " pass -p corpus=PATH/TO/shared/corpus");
   }
 }

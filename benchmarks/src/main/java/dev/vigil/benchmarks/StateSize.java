@@ -1,23 +1,27 @@
 package dev.vigil.benchmarks;
 
+import static dev.vigil.detection.DetectionApp.APPLICATION_ID;
+
 import dev.vigil.detection.stateful.StatefulConfig;
-import dev.vigil.schemas.Json;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.test.TestRecord;
 
 /**
  * Measures the stateful detectors' state for N principals (default 10,000): the bytes of every live
- * key and value per store, which is what each compacted changelog holds (RocksDB adds its own
- * overhead and compression on disk). Run: {@code java -cp benchmarks/target/benchmarks.jar dev.vigil.benchmarks.StateSize [N]}.
+ * key and value per store as its serde writes them, read from the store's changelog (the latest
+ * record per key), which is what the compacted changelog holds (RocksDB adds its own overhead and
+ * compression on disk). Run: {@code java -cp benchmarks/target/benchmarks.jar dev.vigil.benchmarks.StateSize [N]}.
  *
  * <p>Each principal is a service account that does 20 distinct operations, reads secrets in 3
  * namespaces, and has 5 refused requests and 4 list calls inside the current minute (below the
@@ -74,21 +78,27 @@ public final class StateSize {
     }
   }
 
-  private static long[] measure(StatefulLoad load, String name) throws IOException {
-    if ("stage-dedup-v2".equals(name)) {
-      return new long[] {0, 0}; // a window store; only streaming subresources enter it
+  /** Live entries and their key + value bytes: the latest record per key of the store's changelog. */
+  private static long[] measure(StatefulLoad load, String name) {
+    String changelog = APPLICATION_ID + "-" + name + "-changelog";
+    if (!load.driver.producedTopicNames().contains(changelog)) {
+      return new long[] {0, 0};
     }
-    KeyValueStore<Object, Object> store = load.driver.getKeyValueStore(name);
-    long entries = 0;
-    long bytes = 0;
-    try (KeyValueIterator<Object, Object> it = store.all()) {
-      while (it.hasNext()) {
-        KeyValue<Object, Object> kv = it.next();
-        entries++;
-        bytes += kv.key.toString().getBytes(StandardCharsets.UTF_8).length;
-        bytes += kv.value instanceof Long ? Long.BYTES : Json.mapper().writeValueAsBytes(kv.value).length;
+    Map<ByteBuffer, Integer> live = new HashMap<>();
+    TestOutputTopic<byte[], byte[]> records =
+        load.driver.createOutputTopic(changelog, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    for (TestRecord<byte[], byte[]> record : records.readRecordsToList()) {
+      ByteBuffer key = ByteBuffer.wrap(record.key());
+      if (record.value() == null) {
+        live.remove(key);
+      } else {
+        live.put(key, record.key().length + record.value().length);
       }
     }
-    return new long[] {entries, bytes};
+    long bytes = 0;
+    for (int size : live.values()) {
+      bytes += size;
+    }
+    return new long[] {live.size(), bytes};
   }
 }

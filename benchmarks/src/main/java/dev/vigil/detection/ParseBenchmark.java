@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * Parsing the raw records of the shared corpus into what detectors read, five ways (scores are events
+ * Parsing the raw records of the Falco test data into what detectors read, five ways (scores are events
  * per second per thread):
  *
  * <ul>

@@ -18,7 +18,7 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The labelled Falco captures from the shared corpus, through the real topology. */
+/** The labelled Falco captures of {@code testdata/falco-k8s-audit}, through the real topology. */
 class FalcoTracesTest {
 
   private static final String PRIVILEGED = PrivilegedContainerDetector.ALERT_TYPE;

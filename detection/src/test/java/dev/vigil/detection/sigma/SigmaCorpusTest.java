@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every SigmaHQ Kubernetes audit rule of the shared corpus loads, or fails with the error its own
+ * Every SigmaHQ Kubernetes audit rule of {@code testdata/sigma-kubernetes-audit} loads, or fails with the error its own
  * fault deserves; every loaded rule (and every shipped rule) fires on its {@code fires-*.json}
  * fixture and stays quiet on its {@code quiet-*.json} fixture, through the real topology.
  */

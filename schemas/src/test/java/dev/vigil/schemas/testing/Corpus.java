@@ -8,26 +8,43 @@ import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-/** The shared corpus of real audit events ({@code ../shared/corpus} beside the project checkout). */
+/**
+ * The real audit events and Sigma rules tests read: the repository's {@code testdata} folder (see its
+ * README for source and licence).
+ */
 public final class Corpus {
   /** The one deliberately malformed Falco trace. */
   public static final String MALFORMED_TRACE = "fal_01_003.json";
 
   private Corpus() {}
 
-  /** The corpus folder, found by walking up from the working directory. */
-  public static Path root() {
-    Path dir = Path.of("").toAbsolutePath();
-    while (dir != null) {
-      Path candidate = dir.resolve("shared").resolve("corpus");
-      if (Files.isDirectory(candidate)) {
-        return candidate;
+  /**
+   * The repository's root: the topmost directory holding a {@code pom.xml} above the working directory
+   * (a module's directory under Maven), that is the reactor root. The walk stops there, so a test never
+   * reads anything outside the repository.
+   */
+  public static Path repositoryRoot() {
+    Path start = Path.of("").toAbsolutePath();
+    Path top = null;
+    for (Path dir = start; dir != null; dir = dir.getParent()) {
+      if (!Files.isRegularFile(dir.resolve("pom.xml"))) {
+        break;
       }
-      dir = dir.getParent();
+      top = dir;
     }
-    throw new IllegalStateException(
-        "shared/corpus not found above " + Path.of("").toAbsolutePath()
-            + ": the tests expect the shared folder beside the project checkout");
+    if (top == null) {
+      throw new IllegalStateException("no pom.xml in " + start + ": run the tests with Maven from the checkout");
+    }
+    return top;
+  }
+
+  /** The repository's {@code testdata} folder. */
+  public static Path root() {
+    Path testdata = repositoryRoot().resolve("testdata");
+    if (!Files.isDirectory(testdata)) {
+      throw new IllegalStateException(testdata + " is missing: the tests read the audit events and rules there");
+    }
+    return testdata;
   }
 
   public static Path falcoTraces() {

@@ -7,7 +7,6 @@ import dev.vigil.schemas.Entity;
 import dev.vigil.schemas.Json;
 import dev.vigil.schemas.Topics;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,12 +15,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -236,6 +233,30 @@ public final class LoadGenerator {
   /** A registered cluster: its name (for the report) and its ingest token. */
   record Cluster(String name, String token) {}
 
+  /** Registers a cluster named {@code prefix-<random>} and returns it with its token. */
+  interface Registrar {
+    Cluster register(String prefix) throws IOException, InterruptedException;
+  }
+
+  /** The clusters of a self-contained run: who sends on each connection, and the quiet one. */
+  record ClusterPlan(List<Cluster> senders, Cluster quiet) {
+    static ClusterPlan of(Workload workload, int connections, Registrar registrar)
+        throws IOException, InterruptedException {
+      if (workload == Workload.NOISY_NEIGHBOUR) {
+        // One flooding cluster on every connection, and a quiet one with a token of its own.
+        Cluster flood = registrar.register("flood");
+        return new ClusterPlan(List.of(flood), registrar.register("quiet"));
+      }
+      // One cluster per connection, as a backend serving several clusters sees it (and each
+      // cluster token has its own ingest rate limit).
+      List<Cluster> clusters = new ArrayList<>();
+      for (int c = 0; c < connections; c++) {
+        clusters.add(registrar.register("load"));
+      }
+      return new ClusterPlan(List.copyOf(clusters), null);
+    }
+  }
+
   private final Options options;
   private final URI url;
   private final List<Cluster> senders;
@@ -337,21 +358,10 @@ public final class LoadGenerator {
       System.out.printf("Vigil (pid %d) ready at %s, broker %s in this JVM%n",
           vigil.process().pid(), vigil.url(), kafka.bootstrapServers());
       SSLContext tls = TlsMaterial.clientContextTrusting(vigil.caFile());
-      List<Cluster> clusters = new ArrayList<>();
-      Cluster quiet = null;
-      if (options.workload() == Workload.NOISY_NEIGHBOUR) {
-        // One flooding cluster on every connection, and a quiet one.
-        clusters.add(registerCluster(vigil.url(), vigil.adminToken(), tls, "flood"));
-        quiet = registerCluster(vigil.url(), vigil.adminToken(), tls, "quiet");
-      } else {
-        // One cluster per connection, as a backend serving several clusters sees it (and each
-        // cluster token has its own ingest rate limit).
-        for (int c = 0; c < options.connections(); c++) {
-          clusters.add(registerCluster(vigil.url(), vigil.adminToken(), tls, "load"));
-        }
-      }
-      new LoadGenerator(options, corpus, vigil.url(), clusters, quiet, vigil.adminToken(), tls,
-          kafka.bootstrapServers(), vigil.process().toHandle()).run();
+      ClusterPlan plan = ClusterPlan.of(options.workload(), options.connections(),
+          prefix -> registerCluster(vigil.url(), vigil.adminToken(), tls, prefix));
+      new LoadGenerator(options, corpus, vigil.url(), plan.senders(), plan.quiet(),
+          vigil.adminToken(), tls, kafka.bootstrapServers(), vigil.process().toHandle()).run();
     }
   }
 

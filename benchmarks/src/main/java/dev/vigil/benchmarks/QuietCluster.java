@@ -104,12 +104,13 @@ final class QuietCluster implements AutoCloseable {
       String event = EventMix.testAlertRequest("quiet-" + UUID.randomUUID(), at);
       byte[] body = EventMix.gzipEventList(List.of(event));
       try {
+        // Registered before the answer: the alert may be on the stream before the 200 is read.
+        tracker.sent(at, at.toEpochMilli());
         AuditPoster.Outcome outcome =
             poster.post(body, System.nanoTime() + AuditPoster.MAX_RETRY_AFTER.toNanos());
         throttled.addAndGet(outcome.throttled());
-        if (outcome.delivered() && outcome.acceptedEvents() == 1) {
-          tracker.sent(at, at.toEpochMilli());
-        } else {
+        if (!outcome.delivered() || outcome.acceptedEvents() != 1) {
+          tracker.cancel(at);
           refused.incrementAndGet();
         }
         next += interval.toNanos();
@@ -202,6 +203,14 @@ final class QuietCluster implements AutoCloseable {
       pending.addLast(new long[] {eventTime.toEpochMilli(), sentMs});
       sentInStep++;
       sentTotal++;
+    }
+
+    /** The request of {@code eventTime} was not accepted after all: it will never be shown. */
+    synchronized void cancel(Instant eventTime) {
+      if (pending.removeIf(request -> request[0] == eventTime.toEpochMilli())) {
+        sentInStep--;
+        sentTotal--;
+      }
     }
 
     /**

@@ -345,10 +345,12 @@ public final class LoadGenerator {
     Path dir = Files.createTempDirectory("vigil-load");
     try {
       runSelfContained(options, corpus, dir);
-    } finally {
-      // vigil.out is kept when the start failed, so the message can point at it.
-      deleteTree(dir);
+    } catch (Exception | Error e) {
+      // Kept for Vigil's log (vigil.out), which the message points at.
+      System.err.println("Vigil's data dir and log (vigil.out) are kept in " + dir);
+      throw e;
     }
+    deleteTree(dir);
   }
 
   private static void runSelfContained(Options options, List<String> corpus, Path dir)
@@ -366,9 +368,6 @@ public final class LoadGenerator {
   }
 
   private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir.resolve("server.url"))) {
-      return; // never started: keep vigil.out for the error message
-    }
     try (var paths = Files.walk(dir)) {
       for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(path);
@@ -708,12 +707,34 @@ public final class LoadGenerator {
   // ---------------------------------------------------------------------------------------------
   // Server metrics
 
+  /**
+   * A look at Vigil. A scrape that fails is tried again for up to a minute (a loaded machine can
+   * stall one), unless the Vigil child has exited.
+   */
   private ServerSample sample() throws IOException, InterruptedException {
-    HttpResponse<String> response =
-        metricsClient.send(
-            HttpRequest.newBuilder(url.resolve("/metrics")).timeout(Duration.ofSeconds(10)).build(),
-            HttpResponse.BodyHandlers.ofString());
-    return ServerSample.of(System.currentTimeMillis(), response.body(), vigilProcess);
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+    while (true) {
+      if (vigilProcess != null && !vigilProcess.isAlive()) {
+        throw new IllegalStateException("the Vigil process " + vigilProcess.pid() + " exited");
+      }
+      try {
+        HttpResponse<String> response =
+            metricsClient.send(
+                HttpRequest.newBuilder(url.resolve("/metrics")).timeout(Duration.ofSeconds(15)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 200) {
+          return ServerSample.of(System.currentTimeMillis(), response.body(), vigilProcess);
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IOException("/metrics answered " + response.statusCode());
+        }
+      } catch (IOException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+      }
+      Thread.sleep(1_000);
+    }
   }
 
   /** p50/p99/max of {@code vigil_alert_latency_seconds} over the step, from its bucket counts. */

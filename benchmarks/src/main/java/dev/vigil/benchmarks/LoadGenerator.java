@@ -218,7 +218,12 @@ public final class LoadGenerator {
 
   /** Metric name prefixes sampled into {@code --samples-csv} by default. */
   static final String DEFAULT_SAMPLE_PREFIXES =
-      "kafka_stream_state_,rocksdb,vigil_rocksdb,vigil_state,vigil_detection_lag,vigil_ingest_throttled";
+      "kafka_stream_state_block_cache_usage,kafka_stream_state_block_cache_pinned_usage,"
+          + "kafka_stream_state_block_cache_capacity,kafka_stream_state_size_all_mem_tables,"
+          + "kafka_stream_state_cur_size_all_mem_tables,kafka_stream_state_estimate_table_readers_mem,"
+          + "kafka_stream_state_estimate_num_keys,kafka_stream_state_total_sst_files_size,"
+          + "kafka_stream_state_live_sst_files_size,rocksdb,vigil_rocksdb,vigil_state,vigil_memory,"
+          + "vigil_detection_lag,vigil_ingest_throttled";
 
   static final String USAGE =
       "usage: java -cp benchmarks.jar dev.vigil.benchmarks.LoadGenerator"
@@ -545,6 +550,7 @@ public final class LoadGenerator {
         processedDuring / seconds,
         drainSeconds,
         atEnd.backlogEvents(),
+        atEnd.rawTopicLagRecords(),
         markerSentMs.size(),
         markerPublishedMs.keySet().stream().filter(markerSentMs::containsKey).count(),
         duplicates,

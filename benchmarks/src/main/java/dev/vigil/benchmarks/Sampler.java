@@ -25,7 +25,7 @@ import java.util.function.Supplier;
 final class Sampler implements Runnable {
 
   static final String FIXED_HEADER =
-      "time,elapsed_s,phase,accepted_events,throttled,processed_events,processed_per_s,backlog_events,"
+      "time,elapsed_s,phase,accepted_events,throttled,processed_events,processed_per_s,backlog_events,raw_lag_records,"
           + "vigil_cpu_cores,rss_mb,heap_used_mb,heap_committed_mb";
 
   private final Callable<ServerSample> scrape;
@@ -106,7 +106,7 @@ final class Sampler implements Runnable {
     System.out.printf(Locale.ROOT,
         "  sample %s: backlog %,.0f events, Vigil RSS %,.0f MB, heap %,.0f MB, CPU %s cores%n",
         row.split(",")[1] + " s", now.backlogEvents(), now.rssBytes() / 1e6,
-        now.heapUsedBytes() / 1e6, row.split(",")[8]);
+        now.heapUsedBytes() / 1e6, row.split(",")[9]);
   }
 
   static String header(List<String> metricColumns) {
@@ -129,9 +129,10 @@ final class Sampler implements Runnable {
       processedPerSecond = (now.detectionEvents() - previous.detectionEvents()) / seconds;
     }
     StringBuilder row = new StringBuilder(String.format(Locale.ROOT,
-        "%s,%.0f,%s,%d,%d,%.0f,%.0f,%.0f,%.2f,%.0f,%.0f,%.0f",
+        "%s,%.0f,%s,%d,%d,%.0f,%.0f,%.0f,%.0f,%.2f,%.0f,%.0f,%.0f",
         Instant.ofEpochMilli(now.atMs()), elapsedSeconds, phase, accepted, throttled,
-        now.detectionEvents(), processedPerSecond, now.backlogEvents(), cpu, now.rssBytes() / 1e6,
+        now.detectionEvents(), processedPerSecond, now.backlogEvents(), now.rawTopicLagRecords(), cpu,
+        now.rssBytes() / 1e6,
         now.heapUsedBytes() / 1e6, now.heapCommittedBytes() / 1e6));
     for (String name : columns) {
       double[] sumMax = extra.get(name);

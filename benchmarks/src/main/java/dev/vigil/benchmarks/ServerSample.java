@@ -1,5 +1,6 @@
 package dev.vigil.benchmarks;
 
+import dev.vigil.schemas.Topics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,6 +89,15 @@ record ServerSample(long atMs, Map<String, Double> metrics, long cpuNanos, doubl
   /** Accepted by the gateway but not yet read by detection (both counters of one process). */
   double backlogEvents() {
     return Math.max(0, ingestedEvents() - detectionEvents());
+  }
+
+  /**
+   * Detection's consumer lag on the raw topic, in records, as its consumers last saw it (Kafka
+   * registers each series twice, with the topic's dots and with underscores: the dotted one counts).
+   */
+  double rawTopicLagRecords() {
+    return sumWhere(metrics, "kafka_consumer_fetch_manager_records_lag",
+        "topic=\"" + Topics.AUDIT_RAW.name() + "\"");
   }
 
   double heapUsedBytes() {

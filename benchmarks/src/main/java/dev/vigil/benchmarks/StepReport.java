@@ -27,6 +27,7 @@ record StepReport(
     double processedPerSecond,
     double drainSeconds,
     double backlogEvents,
+    double rawLagRecords,
     long markersSent,
     long markersAlerted,
     long markerDuplicates,
@@ -42,7 +43,7 @@ record StepReport(
 
   static final String CSV_HEADER =
       "date,workload,offered,accepted_per_s,throttled,throttled_by_cluster,refused_requests,"
-          + "processed_per_s,drain_s,backlog_events,markers_sent,markers_alerted,duplicates,"
+          + "processed_per_s,drain_s,backlog_events,raw_lag_records,markers_sent,markers_alerted,duplicates,"
           + "send_p50_ms,send_p99_ms,send_max_ms,receipt_p50_ms,receipt_p99_ms,"
           + "quiet_sent,quiet_alerted,quiet_p50_ms,quiet_p99_ms,quiet_max_ms,"
           + "vigil_cpu_cores,rss_mb,heap_used_mb,load_avg,ceiling_per_s";
@@ -62,10 +63,10 @@ record StepReport(
   /** One CSV row, its ceiling cell empty. */
   String csvRow(LocalDate date) {
     return String.format(Locale.ROOT,
-        "%s,%s,%d,%.0f,%d,%s,%d,%.0f,%.1f,%.0f,%d,%d,%d,%.0f,%.0f,%.0f,%.0f,%.0f,%d,%d,%.0f,%.0f,%.0f,"
+        "%s,%s,%d,%.0f,%d,%s,%d,%.0f,%.1f,%.0f,%.0f,%d,%d,%d,%.0f,%.0f,%.0f,%.0f,%.0f,%d,%d,%.0f,%.0f,%.0f,"
             + "%.2f,%.0f,%.0f,%.1f,",
         date, workload.label, offeredRate, acceptedPerSecond, throttled(), throttledCell(),
-        refusedRequests, processedPerSecond, drainSeconds, backlogEvents, markersSent,
+        refusedRequests, processedPerSecond, drainSeconds, backlogEvents, rawLagRecords, markersSent,
         markersAlerted, markerDuplicates, fromSend.p50(), fromSend.p99(), fromSend.max(),
         fromReceipt.p50(), fromReceipt.p99(), quietSent, quiet.samples(), quiet.p50(), quiet.p99(),
         quiet.max(), vigilCpuCores, rssMb, heapUsedMb, loadAverage);
@@ -75,12 +76,13 @@ record StepReport(
     StringBuilder s = new StringBuilder();
     s.append(String.format(Locale.ROOT,
         "[%s] offered %s: accepted %,.0f events/s (%,d events), throttled %,d (%s), %d refused requests;"
-            + " processed %,.0f events/s, backlog %,.0f events at the end, drained in %.1f s",
+            + " processed %,.0f events/s; at the end of sending a backlog of %,.0f events (raw-topic"
+            + " consumer lag %,.0f records), drained in %.1f s",
         workload.label,
         offeredRate <= 0 ? "flat out" : String.format(Locale.ROOT, "%,d events/s", offeredRate),
         acceptedPerSecond, acceptedEvents, throttled(),
         throttledByCluster.isEmpty() ? "-" : throttledCell(), refusedRequests, processedPerSecond,
-        backlogEvents, drainSeconds));
+        backlogEvents, rawLagRecords, drainSeconds));
     s.append(String.format(Locale.ROOT,
         "%n  markers %d sent, %d alerted, %d duplicates; from send p50 %.0f ms p99 %.0f ms max %.0f ms;"
             + " from gateway receipt (server histogram, bucket upper bounds) p50 <= %.0f ms p99 <= %.0f ms"

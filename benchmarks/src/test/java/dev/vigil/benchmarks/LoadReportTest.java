@@ -31,6 +31,10 @@ class LoadReportTest {
       "kafka_stream_state_block_cache_usage{store=\"b\"} 300.0",
       "kafka_stream_state_estimate_num_keys{store=\"a\"} NaN",
       "rocksdb_whatever 5.0",
+      "kafka_consumer_fetch_manager_records_lag{partition=\"0\",topic=\"vigil.audit.raw.v1\"} 40.0",
+      "kafka_consumer_fetch_manager_records_lag{partition=\"0\",topic=\"vigil_audit_raw_v1\"} 40.0",
+      "kafka_consumer_fetch_manager_records_lag{partition=\"1\",topic=\"vigil.audit.raw.v1\"} 2.0",
+      "kafka_consumer_fetch_manager_records_lag{partition=\"0\",topic=\"vigil.findings.v1\"} 9.0",
       "") + "\n";
 
   @Test
@@ -39,6 +43,7 @@ class LoadReportTest {
     assertEquals(1_000, s.detectionEvents());
     assertEquals(1_500, s.ingestedEvents());
     assertEquals(500, s.backlogEvents());
+    assertEquals(42, s.rawTopicLagRecords());
     assertEquals(1.5e8, s.heapUsedBytes());
     assertEquals(2.0e8, s.heapCommittedBytes());
     assertTrue(Double.isNaN(s.rssBytes()), "no process and no process_resident_memory_bytes");
@@ -74,6 +79,7 @@ class LoadReportTest {
     assertEquals("200", cells[names.indexOf("processed_per_s")]);
     assertEquals("0.50", cells[names.indexOf("vigil_cpu_cores")]);
     assertEquals("500", cells[names.indexOf("rss_mb")]);
+    assertEquals("42", cells[names.indexOf("raw_lag_records")]);
     assertEquals("150", cells[names.indexOf("heap_used_mb")]);
     assertEquals("600", cells[names.indexOf("kafka_stream_state_block_cache_usage:sum")]);
     assertEquals("", cells[names.indexOf("kafka_stream_state_gone:max")]);
@@ -81,7 +87,7 @@ class LoadReportTest {
 
   private static StepReport report(Workload workload, int offered, double quietP99) {
     return new StepReport(workload, offered, 20, 200_000, 0, Map.of("quiet-1", 0L, "flood-1", 42L),
-        10_000, 9_500, 1.5, 2_000, 10, 10, 0, new Percentiles(300, 900, 950, 10),
+        10_000, 9_500, 1.5, 2_000, 1_800, 10, 10, 0, new Percentiles(300, 900, 950, 10),
         new Percentiles(250, 1_000, 1_000, 30), 10, new Percentiles(400, quietP99, quietP99, 10), 0,
         1.2, 900, 300, 3.5);
   }

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,10 +16,11 @@ import java.util.function.Supplier;
 
 /**
  * Samples the Vigil process every interval for the whole run — resident memory, heap, CPU, the
- * detection backlog and every metric whose name starts with one of the configured prefixes (RocksDB
- * memory, state-store sizes, lag; whatever the running version exports) — into a time-series CSV
- * ({@code --samples-csv}), and prints one line per sample. The metric columns are those present at
- * the first sample; one that appears later is reported once and left out.
+ * detection backlog and lag, and the metrics of each configured name prefix (RocksDB memory,
+ * state-store sizes, lag; whatever the running version exports) — into a time-series CSV ({@code
+ * --samples-csv}), and prints one line per sample. There is one pair of columns per prefix, not per
+ * metric, so the columns are known before the first sample: store metrics appear only once the
+ * Streams tasks run, and a metric Vigil does not export leaves its cells empty.
  */
 final class Sampler implements Runnable {
 
@@ -36,8 +36,7 @@ final class Sampler implements Runnable {
   private final LongSupplier accepted;
   private final LongSupplier throttled;
   private final long startMs = System.currentTimeMillis();
-  private List<String> columns;
-  private final List<String> reportedLate = new ArrayList<>();
+  private boolean headerWritten;
   private ServerSample previous;
   private volatile boolean stopped;
 
@@ -81,19 +80,11 @@ final class Sampler implements Runnable {
   void sample() throws Exception {
     ServerSample now = scrape.call();
     Map<String, double[]> extra = now.byPrefix(prefixes);
-    if (columns == null) {
-      columns = new ArrayList<>(extra.keySet());
-      if (csv != null) {
-        Files.writeString(csv, header(columns) + "\n");
-      }
+    if (!headerWritten && csv != null) {
+      Files.writeString(csv, header(prefixes) + "\n");
     }
-    for (String name : extra.keySet()) {
-      if (!columns.contains(name) && !reportedLate.contains(name)) {
-        reportedLate.add(name);
-        System.err.println("sampler: metric " + name + " appeared after the first sample; not in the CSV");
-      }
-    }
-    String row = row(now, previous, extra, columns, (now.atMs() - startMs) / 1000.0, phase.get(),
+    headerWritten = true;
+    String row = row(now, previous, extra, prefixes, (now.atMs() - startMs) / 1000.0, phase.get(),
         accepted.getAsLong(), throttled.getAsLong());
     previous = now;
     if (csv != null) {
@@ -109,16 +100,16 @@ final class Sampler implements Runnable {
         now.heapUsedBytes() / 1e6, row.split(",")[9]);
   }
 
-  static String header(List<String> metricColumns) {
+  static String header(List<String> prefixes) {
     StringBuilder h = new StringBuilder(FIXED_HEADER);
-    for (String name : metricColumns) {
-      h.append(',').append(name).append(":sum,").append(name).append(":max");
+    for (String prefix : prefixes) {
+      h.append(',').append(prefix).append(":sum,").append(prefix).append(":max");
     }
     return h.toString();
   }
 
   static String row(ServerSample now, ServerSample previous, Map<String, double[]> extra,
-      List<String> columns, double elapsedSeconds, String phase, long accepted, long throttled) {
+      List<String> prefixes, double elapsedSeconds, String phase, long accepted, long throttled) {
     double cpu = Double.NaN;
     double processedPerSecond = Double.NaN;
     if (previous != null && now.atMs() > previous.atMs()) {
@@ -134,8 +125,8 @@ final class Sampler implements Runnable {
         now.detectionEvents(), processedPerSecond, now.backlogEvents(), now.rawTopicLagRecords(), cpu,
         now.rssBytes() / 1e6,
         now.heapUsedBytes() / 1e6, now.heapCommittedBytes() / 1e6));
-    for (String name : columns) {
-      double[] sumMax = extra.get(name);
+    for (String prefix : prefixes) {
+      double[] sumMax = extra.get(prefix);
       if (sumMax == null) {
         row.append(",,");
       } else {

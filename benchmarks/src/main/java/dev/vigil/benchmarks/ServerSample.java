@@ -114,8 +114,9 @@ record ServerSample(long atMs, Map<String, Double> metrics, long cpuNanos, doubl
   }
 
   /**
-   * Every metric whose name starts with one of {@code prefixes}, by name: the sum and the largest of
-   * its series (stores sharing one block cache each report the shared cache, so read the max there).
+   * For each of {@code prefixes} that some metric name starts with: the sum and the largest of every
+   * series of every such metric (stores sharing one block cache each report the shared cache, so
+   * read the max there).
    */
   Map<String, double[]> byPrefix(List<String> prefixes) {
     Map<String, double[]> found = new TreeMap<>();
@@ -123,12 +124,16 @@ record ServerSample(long atMs, Map<String, Double> metrics, long cpuNanos, doubl
       int brace = e.getKey().indexOf('{');
       String name = brace < 0 ? e.getKey() : e.getKey().substring(0, brace);
       double v = e.getValue();
-      if (Double.isNaN(v) || prefixes.stream().noneMatch(name::startsWith)) {
+      if (Double.isNaN(v)) {
         continue;
       }
-      double[] sumMax = found.computeIfAbsent(name, k -> new double[] {0, Double.NEGATIVE_INFINITY});
-      sumMax[0] += v;
-      sumMax[1] = Math.max(sumMax[1], v);
+      for (String prefix : prefixes) {
+        if (name.startsWith(prefix)) {
+          double[] sumMax = found.computeIfAbsent(prefix, k -> new double[] {0, Double.NEGATIVE_INFINITY});
+          sumMax[0] += v;
+          sumMax[1] = Math.max(sumMax[1], v);
+        }
+      }
     }
     return found;
   }

@@ -48,10 +48,14 @@ class LoadReportTest {
     assertEquals(2.0e8, s.heapCommittedBytes());
     assertTrue(Double.isNaN(s.rssBytes()), "no process and no process_resident_memory_bytes");
     assertEquals(-1, s.cpuNanos());
-    Map<String, double[]> extra = s.byPrefix(List.of("kafka_stream_state_", "rocksdb"));
-    assertEquals(List.of("kafka_stream_state_block_cache_usage", "rocksdb_whatever"), List.copyOf(extra.keySet()));
+    Map<String, double[]> extra = s.byPrefix(
+        List.of("kafka_stream_state_block_cache_usage", "kafka_stream_state_", "rocksdb", "vigil_gone"));
+    assertEquals(List.of("kafka_stream_state_", "kafka_stream_state_block_cache_usage", "rocksdb"),
+        List.copyOf(extra.keySet()));
     assertEquals(600, extra.get("kafka_stream_state_block_cache_usage")[0]);
     assertEquals(300, extra.get("kafka_stream_state_block_cache_usage")[1]);
+    assertEquals(600, extra.get("kafka_stream_state_")[0], "NaN series are left out");
+    assertEquals(5, extra.get("rocksdb")[0]);
     assertTrue(Double.isNaN(ServerSample.of(0, "", null).heapUsedBytes()));
   }
 
@@ -64,14 +68,14 @@ class LoadReportTest {
   }
 
   @Test
-  void aSamplesRowHasOneCellPerHeaderColumnAndRatesBetweenSamples() {
+  void aSamplesRowHasOneCellPerHeaderColumnAndRatesBetweenSamplesAndAnEmptyPairForAMissingPrefix() {
     ServerSample before = new ServerSample(10_000, ServerSample.parsePrometheus(METRICS), 1_000_000_000L, 4e8);
     String later = METRICS.replace("900.0", "2900.0");
     ServerSample after = new ServerSample(20_000, ServerSample.parsePrometheus(later), 6_000_000_000L, 5e8);
-    List<String> columns = List.of("kafka_stream_state_block_cache_usage", "kafka_stream_state_gone");
-    String header = Sampler.header(columns);
-    String row = Sampler.row(after, before, after.byPrefix(List.of("kafka_stream_state_")), columns, 20,
-        "churn 1700", 12_345, 3);
+    List<String> prefixes = List.of("kafka_stream_state_block_cache_usage", "kafka_stream_state_gone");
+    String header = Sampler.header(prefixes);
+    String row = Sampler.row(after, before, after.byPrefix(prefixes), prefixes, 20, "churn 1700",
+        12_345, 3);
     String[] cells = row.split(",", -1);
     assertEquals(header.split(",").length, cells.length);
     List<String> names = List.of(header.split(","));

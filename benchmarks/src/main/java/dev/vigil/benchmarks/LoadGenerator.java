@@ -94,6 +94,7 @@ public final class LoadGenerator {
       long ceilingRecords,
       int streamThreads,
       List<String> vigilJvmOptions,
+      List<String> vigilArgs,
       Path csv,
       Duration warmup,
       Duration sampleInterval,
@@ -117,7 +118,7 @@ public final class LoadGenerator {
       Set<String> known =
           Set.of("workload", "url", "token-file", "ca-file", "kafka-bootstrap", "connections", "rate",
               "duration", "alerting-fraction", "markers-per-second", "drain-timeout",
-              "ceiling-records", "stream-threads", "vigil-jvm-option", "csv", "warmup",
+              "ceiling-records", "stream-threads", "vigil-jvm-option", "vigil-arg", "csv", "warmup",
               "sample-interval", "samples-csv", "sample-prefixes", "quiet-interval",
               "quiet-token-file", "quiet-cluster", "api-token-file", "vigil-pid");
       for (String key : values.keySet()) {
@@ -152,6 +153,7 @@ public final class LoadGenerator {
               Long.parseLong(one(values, "ceiling-records", "400000")),
               Integer.parseInt(one(values, "stream-threads", "1")),
               values.getOrDefault("vigil-jvm-option", List.of()),
+              values.getOrDefault("vigil-arg", List.of()),
               path(one(values, "csv", null)),
               duration(one(values, "warmup", "20s")),
               duration(one(values, "sample-interval", "10s")),
@@ -230,7 +232,7 @@ public final class LoadGenerator {
           + " [--workload ordinary|storm|noisy-neighbour|churn] [--rate 0|N[,N...]]"
           + " [--duration 30s|2h] [--connections 4] [--alerting-fraction 0.01] [--markers-per-second 5]"
           + " [--quiet-interval 2s] [--drain-timeout 60s] [--ceiling-records 400000]"
-          + " [--stream-threads 1] [--vigil-jvm-option OPT]... [--csv FILE] [--warmup 20s]"
+          + " [--stream-threads 1] [--vigil-jvm-option OPT]... [--vigil-arg ARG]... [--csv FILE] [--warmup 20s]"
           + " [--sample-interval 10s] [--samples-csv FILE] [--sample-prefixes P1,P2]"
           + " [--url https://127.0.0.1:8443 --token-file F --ca-file CA --kafka-bootstrap HOST:PORT"
           + " [--quiet-token-file F --quiet-cluster NAME --api-token-file F] [--vigil-pid PID]]";
@@ -888,6 +890,7 @@ public final class LoadGenerator {
       command.add("dev.vigil.app.Vigil");
       command.addAll(List.of("up", "--data-dir", dir.toString(), "--port", "0", "--bind", "127.0.0.1",
           "--kafka-bootstrap", bootstrap, "--stream-threads", Integer.toString(options.streamThreads())));
+      command.addAll(options.vigilArgs());
       Process process =
           new ProcessBuilder(command)
               .redirectErrorStream(true)

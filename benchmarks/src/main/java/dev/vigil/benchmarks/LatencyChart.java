@@ -177,7 +177,8 @@ public final class LatencyChart {
       g.setColor(new Color(230, 230, 230));
       g.drawLine(x, TOP, x, TOP + plotH);
       g.setColor(Color.DARK_GRAY);
-      g.drawString(String.format(Locale.ROOT, "%,.0f", maxX * i / 5), x - 20, TOP + plotH + 18);
+      g.drawString(String.format(Locale.ROOT, maxX >= 50 ? "%,.0f" : "%,.1f", maxX * i / 5), x - 20,
+          TOP + plotH + 18);
     }
     List<Double> ticks = new ArrayList<>();
     if (chart.logY()) {
@@ -203,7 +204,9 @@ public final class LatencyChart {
       g.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
           new float[] {6f, 4f}, 0f));
       g.drawLine(LEFT, target, LEFT + plotW, target);
-      g.drawString(chart.targetLabel(), LEFT + plotW + 8, target + 4);
+      // Inside the plot, above the line: the legend takes the right margin.
+      int width = g.getFontMetrics().stringWidth(chart.targetLabel());
+      g.drawString(chart.targetLabel(), LEFT + plotW - width - 6, target - 5);
     }
 
     g.setColor(Color.BLACK);
@@ -282,10 +285,10 @@ public final class LatencyChart {
     }
   }
 
-  /** 1, 2 or 5 times a power of ten, at least {@code v}. */
+  /** 1, 2, 2.5 or 5 times a power of ten, at least {@code v}. */
   static double niceCeiling(double v) {
     double power = Math.pow(10, Math.floor(Math.log10(v)));
-    for (double m : new double[] {1, 2, 5, 10}) {
+    for (double m : new double[] {1, 2, 2.5, 5, 10}) {
       if (m * power >= v) {
         return m * power;
       }

@@ -1,5 +1,8 @@
 package dev.vigil.benchmarks;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.schemas.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
@@ -16,38 +20,79 @@ import java.util.zip.GZIPOutputStream;
  * everyday resources by a few hundred service accounts and people, the bulk of a real audit log), a
  * fraction of real corpus events (nearly all of which raise an alert), and marker events — the test
  * alert request in a namespace of its own — whose send time is known.
+ *
+ * <p>A mix is made for a {@link Workload}: {@code storm} sends only corpus events and spreads their
+ * human users over {@value #STORM_PRINCIPALS} principals; {@code churn} gives every event a
+ * principal never used before. Corpus events keep their {@code system:} users (node, controllers,
+ * anonymous), because detectors depend on exactly those names. Not thread-safe: one per sender.
  */
 public final class EventMix {
 
   /** Marker namespaces start with the test alert's prefix, so {@code K8S_TestAlert} fires on them. */
   static final String MARKER_PREFIX = "asc-alerttest-load-";
+  /** The namespace of {@code vigil simulate}'s test request, which the quiet cluster sends. */
+  static final String TEST_ALERT_NAMESPACE = "asc-alerttest-662jfi039n";
+
+  static final int ORDINARY_PRINCIPALS = 300;
+  static final int STORM_PRINCIPALS = 50;
+  static final int NAMESPACES = 5;
 
   private static final String[] VERBS = {"get", "list", "watch", "get", "list", "get"};
   private static final String[] RESOURCES = {
     "pods", "configmaps", "services", "endpoints", "deployments", "replicasets", "nodes", "leases"
   };
-  private static final int PRINCIPALS = 300;
+  private static final String USER_SLOT = "@@vigil-load-user@@";
 
   private final List<String> corpus;
+  private final List<String> corpusTemplates;
   private final double alertingFraction;
+  private final int principals;
+  private final AtomicLong newPrincipals;
   private final Random random;
   private long sequence;
 
+  /** The ordinary mix. */
   public EventMix(List<String> corpus, double alertingFraction, long seed) {
+    this(corpus, null, alertingFraction, ORDINARY_PRINCIPALS, null, seed);
+  }
+
+  private EventMix(List<String> corpus, List<String> corpusTemplates, double alertingFraction,
+      int principals, AtomicLong newPrincipals, long seed) {
     if (alertingFraction < 0 || alertingFraction > 1) {
       throw new IllegalArgumentException("alerting fraction must be within [0, 1]: " + alertingFraction);
     }
     this.corpus = corpus;
+    this.corpusTemplates = corpusTemplates;
     this.alertingFraction = alertingFraction;
+    this.principals = principals;
+    this.newPrincipals = newPrincipals;
     this.random = new Random(seed);
+  }
+
+  /**
+   * The mix of {@code workload}; {@code newPrincipals} numbers churn's principals and is shared by
+   * every sender, so no two events anywhere have the same one.
+   */
+  static EventMix of(Workload workload, List<String> corpus, double alertingFraction, long seed,
+      AtomicLong newPrincipals) {
+    return switch (workload) {
+      case ORDINARY, NOISY_NEIGHBOUR -> new EventMix(corpus, alertingFraction, seed);
+      case STORM -> new EventMix(corpus, templates(corpus), 1.0, STORM_PRINCIPALS, null, seed);
+      case CHURN -> new EventMix(corpus, templates(corpus), alertingFraction, 0, newPrincipals, seed);
+    };
+  }
+
+  /** True when every batch must be generated afresh (a pool of batches would repeat principals). */
+  boolean needsFreshBatches() {
+    return newPrincipals != null;
   }
 
   /** The events of one batch: corpus events with probability {@code alertingFraction}, else ordinary ones. */
   public List<String> batch(int size, Instant now) {
     List<String> events = new ArrayList<>(size);
     for (int i = 0; i < size; i++) {
-      if (random.nextDouble() < alertingFraction) {
-        events.add(corpus.get(random.nextInt(corpus.size())));
+      if (alertingFraction >= 1 || random.nextDouble() < alertingFraction) {
+        events.add(corpusEvent());
       } else {
         events.add(ordinary(now));
       }
@@ -55,22 +100,52 @@ public final class EventMix {
     return events;
   }
 
+  private String corpusEvent() {
+    int i = random.nextInt(corpus.size());
+    if (corpusTemplates == null) {
+      return corpus.get(i);
+    }
+    String template = corpusTemplates.get(i);
+    return template.contains(USER_SLOT) ? template.replace(USER_SLOT, principal()) : template;
+  }
+
+  /** The next principal: a new service account under churn, else one of {@code principals}. */
+  private String principal() {
+    if (newPrincipals != null) {
+      long n = newPrincipals.getAndIncrement();
+      return "system:serviceaccount:churn-" + (n % NAMESPACES) + ":sa-" + n;
+    }
+    int p = random.nextInt(principals);
+    if (p == 0) {
+      return "system:kube-scheduler";
+    }
+    return p % 3 == 0
+        ? "user-" + p + "@example.com"
+        : "system:serviceaccount:team-" + (p % NAMESPACES) + ":app-" + p;
+  }
+
   String ordinary(Instant now) {
     long n = sequence++;
-    int principal = random.nextInt(PRINCIPALS);
-    String user =
-        principal % 3 == 0
-            ? "user-" + principal + "@example.com"
-            : "system:serviceaccount:team-" + (principal % 40) + ":app-" + principal;
+    String user = principal();
     String verb = VERBS[random.nextInt(VERBS.length)];
     String resource = RESOURCES[random.nextInt(RESOURCES.length)];
-    String namespace = resource.equals("nodes") ? null : "team-" + (principal % 40);
+    String namespace = resource.equals("nodes") ? null : "team-" + random.nextInt(NAMESPACES);
     return event("load-" + n, user, verb, resource, namespace, now);
   }
 
   /** The test-alert request in namespace {@code MARKER_PREFIX + id}. */
   static String marker(String id, Instant now) {
     return event("marker-" + id, "load-generator", "list", "pods", MARKER_PREFIX + id, now);
+  }
+
+  /**
+   * {@code vigil simulate}'s request, {@code list pods} in {@link #TEST_ALERT_NAMESPACE}, with an
+   * audit ID and timestamps of its own: every one folds into the same {@code K8S_TestAlert} (the
+   * fingerprint is cluster, type and namespace), whose count and end time then move.
+   */
+  static String testAlertRequest(String auditId, Instant at) {
+    return event(auditId, "system:serviceaccount:kube-system:vigil-quiet-probe", "list", "pods",
+        TEST_ALERT_NAMESPACE, at);
   }
 
   private static String event(
@@ -94,6 +169,27 @@ public final class EventMix {
         .append("\"stageTimestamp\":\"").append(ts).append("\",")
         .append("\"annotations\":{\"authorization.k8s.io/decision\":\"allow\"}}");
     return json.toString();
+  }
+
+  /** Corpus events with a human user's name replaced by a slot; {@code system:} users are kept. */
+  private static List<String> templates(List<String> corpus) {
+    List<String> templates = new ArrayList<>(corpus.size());
+    for (String line : corpus) {
+      try {
+        JsonNode event = Json.mapper().readTree(line);
+        JsonNode user = event.path("user");
+        String name = user.path("username").asText("");
+        if (user instanceof ObjectNode object && !name.isEmpty() && !name.startsWith("system:")) {
+          object.put("username", USER_SLOT);
+          templates.add(Json.mapper().writeValueAsString(event));
+        } else {
+          templates.add(line);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("corpus event is not JSON: " + line, e);
+      }
+    }
+    return templates;
   }
 
   /** A gzip'd {@code EventList} of {@code events}, the way kube-apiserver's webhook sends them. */

@@ -7,7 +7,6 @@ import dev.vigil.schemas.Entity;
 import dev.vigil.schemas.Json;
 import dev.vigil.schemas.Topics;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,12 +15,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -56,28 +53,34 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * End-to-end load generator: posts gzip'd {@code EventList} batches over HTTPS to a running Vigil and
- * reports what came out. See {@code benchmarks/README.md} for the options and how to read the report.
+ * reports what came out. See {@code benchmarks/README.md} for the workloads, the options and how to
+ * read the report.
  *
- * <p>For each offered rate (events/s, {@code 0} = flat out) it sends for a fixed duration from N
- * connections, then waits for detection to drain, and reports accepted and processed events/s, alert
- * latency of marker events (test-alert requests in namespaces of their own, one alert each) from
- * send, the server's own histogram from gateway receipt, the CPU of the Vigil process, and whether
- * every accepted marker raised exactly one alert. Afterwards it measures the raw Kafka ceiling of the
- * same broker: the same records produced and consumed without Vigil.
+ * <p>For each offered rate (events/s, {@code 0} = flat out) it sends a {@link Workload} for a fixed
+ * duration from N connections, waiting out {@code 429}/{@code 503} answers for their {@code
+ * Retry-After} and sending the same batch again ({@link AuditPoster}), then waits for detection to
+ * drain. Per step it reports accepted, throttled (per cluster) and processed events/s, alert latency
+ * of marker events (test-alert requests in namespaces of their own, one alert each) from send, the
+ * server's own histogram from gateway receipt, the quiet cluster's test-alert latency under {@code
+ * noisy-neighbour} ({@link QuietCluster}), the CPU, resident memory and heap of the Vigil process,
+ * and whether every accepted marker raised exactly one alert. Throughout the run a {@link Sampler}
+ * writes a time series (memory, backlog, RocksDB and state-store metrics). Afterwards it measures
+ * the raw Kafka ceiling of the same broker: the same records produced and consumed without Vigil.
  *
  * <p>Without {@code --url} it is self-contained: it starts a broker in this JVM and {@code vigil up
- * --kafka-bootstrap} from the same class path in a child JVM on a temporary directory, registers a
- * cluster, and stops both at the end. It only ever talks to 127.0.0.1 in that mode.
+ * --kafka-bootstrap} from the same class path in a child JVM on a temporary directory, registers its
+ * clusters, and stops both at the end. It only ever talks to loopback addresses.
  */
 public final class LoadGenerator {
 
   static final int BATCH = 400;
   private static final int BODY_POOL = 48;
   private static final String TEST_ALERT = "K8S_TestAlert";
-  private static final Pattern ACCEPTED = Pattern.compile("\"accepted\"\\s*:\\s*(\\d+)");
   private static final Pattern TOKEN = Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"");
+  static final Duration MAX_DURATION = Duration.ofHours(24);
 
   record Options(
+      Workload workload,
       URI url,
       Path tokenFile,
       Path caFile,
@@ -91,8 +94,17 @@ public final class LoadGenerator {
       long ceilingRecords,
       int streamThreads,
       List<String> vigilJvmOptions,
+      List<String> vigilArgs,
       Path csv,
-      Duration warmup) {
+      Duration warmup,
+      Duration sampleInterval,
+      Path samplesCsv,
+      List<String> samplePrefixes,
+      Duration quietInterval,
+      Path quietTokenFile,
+      String quietCluster,
+      Path apiTokenFile,
+      long vigilPid) {
 
     static Options parse(String[] args) {
       Map<String, List<String>> values = new HashMap<>();
@@ -104,9 +116,11 @@ public final class LoadGenerator {
         values.computeIfAbsent(arg.substring(2), k -> new ArrayList<>()).add(args[++i]);
       }
       Set<String> known =
-          Set.of("url", "token-file", "ca-file", "kafka-bootstrap", "connections", "rate", "duration",
-              "alerting-fraction", "markers-per-second", "drain-timeout", "ceiling-records",
-              "stream-threads", "vigil-jvm-option", "csv", "warmup");
+          Set.of("workload", "url", "token-file", "ca-file", "kafka-bootstrap", "connections", "rate",
+              "duration", "alerting-fraction", "markers-per-second", "drain-timeout",
+              "ceiling-records", "stream-threads", "vigil-jvm-option", "vigil-arg", "csv", "warmup",
+              "sample-interval", "samples-csv", "sample-prefixes", "quiet-interval",
+              "quiet-token-file", "quiet-cluster", "api-token-file", "vigil-pid");
       for (String key : values.keySet()) {
         if (!known.contains(key)) {
           throw new IllegalArgumentException("unknown option --" + key + "\n" + USAGE);
@@ -116,40 +130,82 @@ public final class LoadGenerator {
       for (String rate : one(values, "rate", "0").split(",")) {
         rates.add(Integer.parseInt(rate.trim()));
       }
+      List<String> prefixes = new ArrayList<>();
+      for (String prefix : one(values, "sample-prefixes", DEFAULT_SAMPLE_PREFIXES).split(",")) {
+        if (!prefix.isBlank()) {
+          prefixes.add(prefix.trim());
+        }
+      }
       String url = one(values, "url", null);
       Options options =
           new Options(
+              Workload.parse(one(values, "workload", "ordinary")),
               url == null ? null : URI.create(url),
               path(one(values, "token-file", null)),
               path(one(values, "ca-file", null)),
               one(values, "kafka-bootstrap", null),
               Integer.parseInt(one(values, "connections", "4")),
               rates,
-              Duration.parse("PT" + one(values, "duration", "30s").toUpperCase(Locale.ROOT)),
+              duration(one(values, "duration", "30s")),
               Double.parseDouble(one(values, "alerting-fraction", "0.01")),
               Double.parseDouble(one(values, "markers-per-second", "5")),
-              Duration.parse("PT" + one(values, "drain-timeout", "60s").toUpperCase(Locale.ROOT)),
+              duration(one(values, "drain-timeout", "60s")),
               Long.parseLong(one(values, "ceiling-records", "400000")),
               Integer.parseInt(one(values, "stream-threads", "1")),
               values.getOrDefault("vigil-jvm-option", List.of()),
+              values.getOrDefault("vigil-arg", List.of()),
               path(one(values, "csv", null)),
-              Duration.parse("PT" + one(values, "warmup", "20s").toUpperCase(Locale.ROOT)));
+              duration(one(values, "warmup", "20s")),
+              duration(one(values, "sample-interval", "10s")),
+              path(one(values, "samples-csv", null)),
+              List.copyOf(prefixes),
+              duration(one(values, "quiet-interval", "2s")),
+              path(one(values, "quiet-token-file", null)),
+              one(values, "quiet-cluster", null),
+              path(one(values, "api-token-file", null)),
+              Long.parseLong(one(values, "vigil-pid", "0")));
       if (options.url != null
           && (options.tokenFile == null || options.caFile == null || options.kafkaBootstrap == null)) {
         throw new IllegalArgumentException(
             "--url needs --token-file, --ca-file and --kafka-bootstrap\n" + USAGE);
       }
+      if (options.url != null && options.workload == Workload.NOISY_NEIGHBOUR
+          && (options.quietTokenFile == null || options.quietCluster == null
+              || options.apiTokenFile == null)) {
+        throw new IllegalArgumentException("--workload noisy-neighbour with --url needs"
+            + " --quiet-token-file, --quiet-cluster and --api-token-file (a reader token)\n" + USAGE);
+      }
+      if (options.url != null && !isLoopback(options.url)) {
+        throw new IllegalArgumentException("--url must be a loopback address (127.0.0.1, ::1, localhost)");
+      }
       if (options.connections < 1 || options.connections > 64) {
         throw new IllegalArgumentException("--connections must be within 1..64");
       }
-      if (options.duration.compareTo(Duration.ofMinutes(10)) > 0
+      if (options.duration.compareTo(MAX_DURATION) > 0
           || options.warmup.compareTo(Duration.ofMinutes(10)) > 0) {
-        throw new IllegalArgumentException("--duration and --warmup are bounded to 10 minutes");
+        throw new IllegalArgumentException(
+            "--duration is bounded to 24 hours and --warmup to 10 minutes");
+      }
+      if (options.sampleInterval.compareTo(Duration.ofSeconds(1)) < 0
+          || options.quietInterval.compareTo(Duration.ofMillis(100)) < 0) {
+        throw new IllegalArgumentException(
+            "--sample-interval must be at least 1s and --quiet-interval at least 100ms");
       }
       if (options.ceilingRecords > 5_000_000) {
         throw new IllegalArgumentException("--ceiling-records is bounded to 5,000,000");
       }
       return options;
+    }
+
+    private static boolean isLoopback(URI url) {
+      String host = url.getHost();
+      return host != null
+          && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]")
+              || host.equals("::1"));
+    }
+
+    private static Duration duration(String value) {
+      return Duration.parse("PT" + value.toUpperCase(Locale.ROOT));
     }
 
     private static String one(Map<String, List<String>> values, String key, String fallback) {
@@ -162,54 +218,62 @@ public final class LoadGenerator {
     }
   }
 
+  /** Metric name prefixes sampled into {@code --samples-csv} by default. */
+  static final String DEFAULT_SAMPLE_PREFIXES =
+      "kafka_stream_state_block_cache_usage,kafka_stream_state_block_cache_pinned_usage,"
+          + "kafka_stream_state_block_cache_capacity,kafka_stream_state_size_all_mem_tables,"
+          + "kafka_stream_state_cur_size_all_mem_tables,kafka_stream_state_estimate_table_readers_mem,"
+          + "kafka_stream_state_estimate_num_keys,kafka_stream_state_total_sst_files_size,"
+          + "kafka_stream_state_live_sst_files_size,rocksdb,vigil_rocksdb,vigil_state,vigil_memory,"
+          + "vigil_detection_lag,vigil_ingest_throttled";
+
   static final String USAGE =
-      "usage: java -cp benchmarks.jar dev.vigil.benchmarks.LoadGenerator [--rate 0|N[,N...]]"
-          + " [--duration 30s] [--connections 4] [--alerting-fraction 0.01] [--markers-per-second 5]"
-          + " [--drain-timeout 60s] [--ceiling-records 400000] [--stream-threads 1]"
-          + " [--vigil-jvm-option OPT]... [--csv FILE] [--warmup 20s]"
-          + " [--url https://127.0.0.1:8443 --token-file F --ca-file CA --kafka-bootstrap HOST:PORT]";
+      "usage: java -cp benchmarks.jar dev.vigil.benchmarks.LoadGenerator"
+          + " [--workload ordinary|storm|noisy-neighbour|churn] [--rate 0|N[,N...]]"
+          + " [--duration 30s|2h] [--connections 4] [--alerting-fraction 0.01] [--markers-per-second 5]"
+          + " [--quiet-interval 2s] [--drain-timeout 60s] [--ceiling-records 400000]"
+          + " [--stream-threads 1] [--vigil-jvm-option OPT]... [--vigil-arg ARG]... [--csv FILE] [--warmup 20s]"
+          + " [--sample-interval 10s] [--samples-csv FILE] [--sample-prefixes P1,P2]"
+          + " [--url https://127.0.0.1:8443 --token-file F --ca-file CA --kafka-bootstrap HOST:PORT"
+          + " [--quiet-token-file F --quiet-cluster NAME --api-token-file F] [--vigil-pid PID]]";
 
-  /** What one offered rate gave. */
-  record StepResult(
-      int offeredRate,
-      double seconds,
-      long acceptedEvents,
-      long refusedRequests,
-      double acceptedPerSecond,
-      double processedPerSecond,
-      double drainSeconds,
-      long markersSent,
-      long markersAlerted,
-      long markerDuplicates,
-      Percentiles fromSend,
-      Percentiles fromReceipt,
-      double vigilCpuCores,
-      double loadAverage) {}
+  /** A registered cluster: its name (for the report) and its ingest token. */
+  record Cluster(String name, String token) {}
 
-  /** p50, p99 and max in milliseconds; NaN when there was no sample. */
-  record Percentiles(double p50, double p99, double max, long samples) {
-    static Percentiles of(List<Long> values) {
-      if (values.isEmpty()) {
-        return new Percentiles(Double.NaN, Double.NaN, Double.NaN, 0);
+  /** Registers a cluster named {@code prefix-<random>} and returns it with its token. */
+  interface Registrar {
+    Cluster register(String prefix) throws IOException, InterruptedException;
+  }
+
+  /** The clusters of a self-contained run: who sends on each connection, and the quiet one. */
+  record ClusterPlan(List<Cluster> senders, Cluster quiet) {
+    static ClusterPlan of(Workload workload, int connections, Registrar registrar)
+        throws IOException, InterruptedException {
+      if (workload == Workload.NOISY_NEIGHBOUR) {
+        // One flooding cluster on every connection, and a quiet one with a token of its own.
+        Cluster flood = registrar.register("flood");
+        return new ClusterPlan(List.of(flood), registrar.register("quiet"));
       }
-      List<Long> sorted = new ArrayList<>(values);
-      Collections.sort(sorted);
-      return new Percentiles(
-          at(sorted, 0.50), at(sorted, 0.99), sorted.get(sorted.size() - 1), sorted.size());
-    }
-
-    private static double at(List<Long> sorted, double q) {
-      int index = (int) Math.ceil(q * sorted.size()) - 1;
-      return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+      // One cluster per connection, as a backend serving several clusters sees it (and each
+      // cluster token has its own ingest rate limit).
+      List<Cluster> clusters = new ArrayList<>();
+      for (int c = 0; c < connections; c++) {
+        clusters.add(registrar.register("load"));
+      }
+      return new ClusterPlan(List.copyOf(clusters), null);
     }
   }
 
   private final Options options;
   private final URI url;
-  private final List<String> tokens;
+  private final List<Cluster> senders;
+  private final Cluster quietCluster;
+  private final String apiToken;
   private final SSLContext tls;
   private final String bootstrap;
   private final ProcessHandle vigilProcess;
+  private final List<String> corpus;
+  private final AtomicLong newPrincipals = new AtomicLong();
   private final EventMix mix;
   private final List<byte[]> bodies = new ArrayList<>();
   private final List<List<String>> bodyEvents = new ArrayList<>();
@@ -218,22 +282,38 @@ public final class LoadGenerator {
   private final Map<String, Long> markerPublishedMs = new ConcurrentHashMap<>();
   private final AtomicLong markerDuplicates = new AtomicLong();
   private final AtomicLong markerSequence = new AtomicLong();
+  private final AtomicLong totalAccepted = new AtomicLong();
+  private final Map<String, AtomicLong> totalThrottled = new ConcurrentHashMap<>();
+  private final HttpClient metricsClient;
+  private volatile String phase = "start";
+  private QuietCluster quiet;
 
+  /**
+   * @param senders the cluster of each connection, in turn ({@code connections} may exceed it)
+   * @param quietCluster the quiet cluster of {@code noisy-neighbour}; null otherwise
+   * @param apiToken a reader or admin token to follow the alert stream with; null unless noisy-neighbour
+   */
   LoadGenerator(
       Options options,
       List<String> corpus,
       URI url,
-      List<String> tokens,
+      List<Cluster> senders,
+      Cluster quietCluster,
+      String apiToken,
       SSLContext tls,
       String bootstrap,
       ProcessHandle vigil) {
     this.options = options;
     this.url = url;
-    this.tokens = tokens;
+    this.senders = senders;
+    this.quietCluster = quietCluster;
+    this.apiToken = apiToken;
     this.tls = tls;
     this.bootstrap = bootstrap;
     this.vigilProcess = vigil;
-    this.mix = new EventMix(corpus, options.alertingFraction(), 42);
+    this.corpus = corpus;
+    this.metricsClient = HttpClient.newBuilder().sslContext(tls).build();
+    this.mix = EventMix.of(options.workload(), corpus, options.alertingFraction(), 42, newPrincipals);
     Instant now = Instant.now();
     for (int i = 0; i < BODY_POOL; i++) {
       List<String> events = mix.batch(BATCH, now);
@@ -254,19 +334,30 @@ public final class LoadGenerator {
     // Read first: a missing corpus fails before anything starts.
     List<String> corpus = BenchmarkCorpus.events();
     if (options.url() != null) {
-      String token = Files.readString(options.tokenFile()).trim();
+      List<Cluster> clusters =
+          List.of(new Cluster("cluster", Files.readString(options.tokenFile()).trim()));
+      Cluster quiet = null;
+      String apiToken = null;
+      if (options.workload() == Workload.NOISY_NEIGHBOUR) {
+        quiet = new Cluster(options.quietCluster(), Files.readString(options.quietTokenFile()).trim());
+        apiToken = Files.readString(options.apiTokenFile()).trim();
+      }
       SSLContext tls = TlsMaterial.clientContextTrusting(options.caFile());
-      new LoadGenerator(options, corpus, options.url(), List.of(token), tls,
-          options.kafkaBootstrap(), null).run();
+      ProcessHandle vigil =
+          options.vigilPid() > 0 ? ProcessHandle.of(options.vigilPid()).orElse(null) : null;
+      new LoadGenerator(options, corpus, options.url(), clusters, quiet, apiToken, tls,
+          options.kafkaBootstrap(), vigil).run();
       return;
     }
     Path dir = Files.createTempDirectory("vigil-load");
     try {
       runSelfContained(options, corpus, dir);
-    } finally {
-      // vigil.out is kept when the start failed, so the message can point at it.
-      deleteTree(dir);
+    } catch (Exception | Error e) {
+      // Kept for Vigil's log (vigil.out), which the message points at.
+      System.err.println("Vigil's data dir and log (vigil.out) are kept in " + dir);
+      throw e;
     }
+    deleteTree(dir);
   }
 
   private static void runSelfContained(Options options, List<String> corpus, Path dir)
@@ -276,21 +367,14 @@ public final class LoadGenerator {
       System.out.printf("Vigil (pid %d) ready at %s, broker %s in this JVM%n",
           vigil.process().pid(), vigil.url(), kafka.bootstrapServers());
       SSLContext tls = TlsMaterial.clientContextTrusting(vigil.caFile());
-      // One cluster per connection, as a backend serving several clusters sees it (and each
-      // cluster token has its own ingest rate limit).
-      List<String> clusterTokens = new ArrayList<>();
-      for (int c = 0; c < options.connections(); c++) {
-        clusterTokens.add(registerCluster(vigil.url(), vigil.adminToken(), tls));
-      }
-      new LoadGenerator(options, corpus, vigil.url(), clusterTokens, tls, kafka.bootstrapServers(),
-          vigil.process().toHandle()).run();
+      ClusterPlan plan = ClusterPlan.of(options.workload(), options.connections(),
+          prefix -> registerCluster(vigil.url(), vigil.adminToken(), tls, prefix));
+      new LoadGenerator(options, corpus, vigil.url(), plan.senders(), plan.quiet(),
+          vigil.adminToken(), tls, kafka.bootstrapServers(), vigil.process().toHandle()).run();
     }
   }
 
   private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir.resolve("server.url"))) {
-      return; // never started: keep vigil.out for the error message
-    }
     try (var paths = Files.walk(dir)) {
       for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(path);
@@ -299,36 +383,62 @@ public final class LoadGenerator {
   }
 
   void run() throws Exception {
-    List<StepResult> results = new ArrayList<>();
+    List<StepReport> results = new ArrayList<>();
     AtomicBoolean stop = new AtomicBoolean();
     Thread alertReader = new Thread(() -> readAlerts(stop), "load-alert-reader");
     alertReader.setDaemon(true);
     alertReader.start();
+    if (quietCluster != null) {
+      quiet = new QuietCluster(HttpClient.newBuilder().sslContext(tls).build(), url,
+          quietCluster.token(), quietCluster.name(), apiToken, options.quietInterval());
+      quiet.follow();
+    }
+    Sampler sampler = new Sampler(this::sample, options.sampleInterval(), options.samplesCsv(),
+        options.samplePrefixes(), () -> phase, totalAccepted::get,
+        () -> totalThrottled.values().stream().mapToLong(AtomicLong::get).sum());
+    Thread samplerThread = new Thread(sampler, "load-sampler");
+    samplerThread.setDaemon(true);
     Thread.sleep(2_000); // the reader has its partitions and end offsets before the first marker
+    System.out.printf("workload %s: %s%n", options.workload().label, describe());
+    samplerThread.start();
     try {
       if (!options.warmup().isZero()) {
         // JIT, Streams tasks and transactions settle here; the figures are not reported.
-        StepResult warm = step(Math.max(1_000, options.rates().get(0)), options.warmup());
-        System.out.printf(Locale.ROOT, "warm-up: %,.0f events/s for %.0f s, drained in %.1f s (not reported)%n",
+        phase = options.workload().label + " warm-up";
+        StepReport warm = step(Math.max(1_000, options.rates().get(0)), options.warmup());
+        System.out.printf(Locale.ROOT,
+            "warm-up: %,.0f events/s for %.0f s, drained in %.1f s (not reported)%n",
             warm.acceptedPerSecond(), warm.seconds(), warm.drainSeconds());
       }
       for (int rate : options.rates()) {
-        StepResult result = step(rate, options.duration());
+        phase = options.workload().label + " " + (rate <= 0 ? "flat-out" : Integer.toString(rate));
+        StepReport result = step(rate, options.duration());
         results.add(result);
-        print(result);
-        appendCsv(result);
+        System.out.println(result.console());
+        if (options.csv() != null) {
+          StepReport.append(options.csv(), result.csvRow(LocalDate.now()));
+        }
       }
     } finally {
+      phase = "ceiling";
       stop.set(true);
       alertReader.join(10_000);
+      if (quiet != null) {
+        quiet.close();
+      }
     }
     Ceiling ceiling = ceiling();
+    sampler.stop();
+    samplerThread.join(5_000);
+    if (options.csv() != null) {
+      StepReport.fillCeiling(options.csv(), results.size(), ceiling.perSecond());
+    }
     System.out.printf(Locale.ROOT,
         "raw Kafka ceiling on this broker: %,d records of the same mix produced (lz4, acks=all, idempotent)"
             + " and consumed concurrently in %.1f s = %,.0f records/s (produce alone finished at %,.0f/s)%n",
         ceiling.records(), ceiling.seconds(), ceiling.perSecond(), ceiling.producePerSecond());
     double best = 0;
-    for (StepResult r : results) {
+    for (StepReport r : results) {
       best = Math.max(best, Math.min(r.acceptedPerSecond(), r.processedPerSecond()));
     }
     System.out.printf(Locale.ROOT,
@@ -336,55 +446,80 @@ public final class LoadGenerator {
         best, 100 * best / ceiling.perSecond());
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // One offered rate
+  private String describe() {
+    String clusters = senders.stream().map(Cluster::name).distinct().toList().toString();
+    return switch (options.workload()) {
+      case ORDINARY -> "ordinary mix, " + options.connections() + " connections as clusters " + clusters;
+      case STORM -> "every event from the Falco corpus, " + EventMix.STORM_PRINCIPALS
+          + " principals, clusters " + clusters;
+      case CHURN -> "ordinary mix, a new principal on every event, clusters " + clusters;
+      case NOISY_NEIGHBOUR -> "cluster " + clusters + " floods on " + options.connections()
+          + " connections; quiet cluster " + quietCluster.name() + " sends a test request every "
+          + options.quietInterval().toMillis() + " ms";
+    };
+  }
 
-  private StepResult step(int rate, Duration duration) throws Exception {
+  // ---------------------------------------------------------------------------------------------
+  // One step
+
+  private StepReport step(int rate, Duration duration) throws Exception {
     markerSentMs.clear();
     markerAlertIds.clear();
     markerPublishedMs.clear();
     markerDuplicates.set(0);
-    Map<String, Double> before = scrape();
-    long cpuBefore = cpuNanos(before);
+    ServerSample before = sample();
     AtomicLong accepted = new AtomicLong();
     AtomicLong refused = new AtomicLong();
+    Map<String, AtomicLong> throttled = new ConcurrentHashMap<>();
+    long quietThrottledBefore = quiet == null ? 0 : quiet.throttled();
     AtomicLong slots = new AtomicLong();
     long start = System.nanoTime();
     long end = start + duration.toNanos();
+    long giveUp = end + options.drainTimeout().toNanos();
     long intervalNanos = rate <= 0 ? 0 : (long) (1e9 * BATCH / rate);
     long markerIntervalNanos = (long) (1e9 / Math.max(0.01, options.markersPerSecond()));
     AtomicLong nextMarker = new AtomicLong(start);
-    List<Thread> senders = new ArrayList<>();
+    if (quiet != null) {
+      quiet.startSending();
+    }
+    List<Thread> threads = new ArrayList<>();
     for (int c = 0; c < options.connections(); c++) {
-      int connection = c;
+      Cluster cluster = senders.get(c % senders.size());
+      EventMix own = mix.needsFreshBatches()
+          ? EventMix.of(options.workload(), corpus, options.alertingFraction(), 1000 + c, newPrincipals)
+          : null;
       Thread sender =
           new Thread(
-              () -> send(tokens.get(connection % tokens.size()), end, intervalNanos, start, slots,
-                  nextMarker, markerIntervalNanos, accepted, refused),
+              () -> send(cluster, own, end, giveUp, intervalNanos, start, slots, nextMarker,
+                  markerIntervalNanos, accepted, refused, throttled),
               "load-sender-" + c);
       sender.start();
-      senders.add(sender);
+      threads.add(sender);
     }
-    for (Thread sender : senders) {
+    for (Thread sender : threads) {
       sender.join();
     }
+    if (quiet != null) {
+      quiet.stopSending();
+    }
     double seconds = (System.nanoTime() - start) / 1e9;
-    Map<String, Double> atEnd = scrape();
-    long cpuAtEnd = cpuNanos(atEnd);
-    double processedDuring = detectionEvents(atEnd) - detectionEvents(before);
-    // Drain: detection has read everything accepted, and every accepted marker alerted.
+    ServerSample atEnd = sample();
+    double processedDuring = atEnd.detectionEvents() - before.detectionEvents();
+    // Drain: detection has read everything accepted, every accepted marker alerted, and every
+    // quiet test request is on the alert stream.
     long drainStart = System.nanoTime();
     long drainDeadline = drainStart + options.drainTimeout().toNanos();
-    Map<String, Double> now = atEnd;
+    ServerSample now = atEnd;
     while (System.nanoTime() < drainDeadline
-        && (detectionEvents(now) - detectionEvents(before) < ingested(now) - ingested(before)
-            || markerPublishedMs.size() < markerSentMs.size())) {
+        && (now.detectionEvents() - before.detectionEvents() < now.ingestedEvents() - before.ingestedEvents()
+            || markerPublishedMs.size() < markerSentMs.size()
+            || (quiet != null && quiet.tracker().pending() > 0))) {
       Thread.sleep(200);
-      now = scrape();
+      now = sample();
     }
     double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
     Thread.sleep(1_500); // a late duplicate alert would show up here
-    now = scrape();
+    now = sample();
 
     List<Long> fromSend = new ArrayList<>();
     for (Map.Entry<String, Long> marker : markerSentMs.entrySet()) {
@@ -397,40 +532,65 @@ public final class LoadGenerator {
     for (Set<String> ids : markerAlertIds.values()) {
       duplicates += ids.size() - 1;
     }
-    return new StepResult(
+    Map<String, Long> throttledByCluster = new TreeMap<>();
+    for (Cluster cluster : senders) {
+      throttledByCluster.put(cluster.name(), throttled.getOrDefault(cluster.name(), new AtomicLong()).get());
+    }
+    if (quiet != null) {
+      long q = quiet.throttled() - quietThrottledBefore;
+      throttledByCluster.put(quietCluster.name(), q);
+      totalThrottled.computeIfAbsent(quietCluster.name(), k -> new AtomicLong()).addAndGet(q);
+    }
+    return new StepReport(
+        options.workload(),
         rate,
         seconds,
         accepted.get(),
         refused.get(),
+        throttledByCluster,
         accepted.get() / seconds,
         processedDuring / seconds,
         drainSeconds,
+        atEnd.backlogEvents(),
+        atEnd.rawTopicLagRecords(),
         markerSentMs.size(),
         markerPublishedMs.keySet().stream().filter(markerSentMs::containsKey).count(),
         duplicates,
         Percentiles.of(fromSend),
-        histogramPercentiles(before, now),
-        cpuBefore < 0 || cpuAtEnd < 0 ? Double.NaN : (cpuAtEnd - cpuBefore) / 1e9 / seconds,
+        histogramPercentiles(before.metrics(), now.metrics()),
+        quiet == null ? 0 : quiet.tracker().sentInStep(),
+        quiet == null ? Percentiles.NONE : Percentiles.of(quiet.tracker().latencies()),
+        quiet == null ? 0 : quiet.tracker().countMismatches(),
+        before.cpuNanos() < 0 || atEnd.cpuNanos() < 0
+            ? Double.NaN
+            : (atEnd.cpuNanos() - before.cpuNanos()) / 1e9 / seconds,
+        atEnd.rssBytes() / 1e6,
+        atEnd.heapUsedBytes() / 1e6,
         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
   }
 
   private void send(
-      String token,
+      Cluster cluster,
+      EventMix own,
       long end,
+      long giveUp,
       long intervalNanos,
       long start,
       AtomicLong slots,
       AtomicLong nextMarker,
       long markerIntervalNanos,
       AtomicLong accepted,
-      AtomicLong refused) {
+      AtomicLong refused,
+      Map<String, AtomicLong> throttled) {
     HttpClient client =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .sslContext(tls)
             .connectTimeout(Duration.ofSeconds(10))
             .build();
-    URI audit = url.resolve("/v1/audit");
+    AuditPoster poster = new AuditPoster(client, url, cluster.token());
+    AtomicLong throttledHere = throttled.computeIfAbsent(cluster.name(), k -> new AtomicLong());
+    AtomicLong throttledInRun = totalThrottled.computeIfAbsent(cluster.name(), k -> new AtomicLong());
     while (true) {
       long slot = slots.getAndIncrement();
       if (intervalNanos > 0) {
@@ -451,23 +611,21 @@ public final class LoadGenerator {
         markerId = Long.toString(markerSequence.incrementAndGet()) + "-"
             + UUID.randomUUID().toString().substring(0, 8);
         body = markerBody(markerId);
+      } else if (own != null) {
+        body = EventMix.gzipEventList(own.batch(BATCH, Instant.now()));
       } else {
         body = bodies.get((int) (slot % bodies.size()));
       }
-      HttpRequest request =
-          HttpRequest.newBuilder(audit)
-              .timeout(Duration.ofSeconds(30))
-              .header("Authorization", "Bearer " + token)
-              .header("Content-Type", "application/json")
-              .header("Content-Encoding", "gzip")
-              .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-              .build();
       long sentMs = System.currentTimeMillis();
       try {
-        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() == 200) {
-          Matcher m = ACCEPTED.matcher(response.body());
-          accepted.addAndGet(m.find() ? Long.parseLong(m.group(1)) : 0);
+        // A throttled batch is waited out and sent again, as kube-apiserver and the agent do; one
+        // still throttled at the end of the step is finished within the drain timeout.
+        AuditPoster.Outcome outcome = poster.post(body, giveUp);
+        throttledHere.addAndGet(outcome.throttled());
+        throttledInRun.addAndGet(outcome.throttled());
+        if (outcome.delivered()) {
+          accepted.addAndGet(outcome.acceptedEvents());
+          totalAccepted.addAndGet(outcome.acceptedEvents());
           if (markerId != null) {
             markerSentMs.put(markerId, sentMs);
           }
@@ -475,9 +633,6 @@ public final class LoadGenerator {
           refused.incrementAndGet();
           sleepNanos(TimeUnit.MILLISECONDS.toNanos(100));
         }
-      } catch (IOException e) {
-        refused.incrementAndGet();
-        sleepNanos(TimeUnit.MILLISECONDS.toNanos(100));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
@@ -560,59 +715,34 @@ public final class LoadGenerator {
   // ---------------------------------------------------------------------------------------------
   // Server metrics
 
-  private Map<String, Double> scrape() throws IOException, InterruptedException {
-    HttpClient client = HttpClient.newBuilder().sslContext(tls).build();
-    HttpResponse<String> response =
-        client.send(
-            HttpRequest.newBuilder(url.resolve("/metrics")).timeout(Duration.ofSeconds(10)).build(),
-            HttpResponse.BodyHandlers.ofString());
-    Map<String, Double> samples = new HashMap<>();
-    for (String line : response.body().split("\n")) {
-      if (line.isEmpty() || line.startsWith("#")) {
-        continue;
+  /**
+   * A look at Vigil. A scrape that fails is tried again for up to a minute (a loaded machine can
+   * stall one), unless the Vigil child has exited.
+   */
+  private ServerSample sample() throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+    while (true) {
+      if (vigilProcess != null && !vigilProcess.isAlive()) {
+        throw new IllegalStateException("the Vigil process " + vigilProcess.pid() + " exited");
       }
-      int space = line.lastIndexOf(' ');
       try {
-        samples.merge(line.substring(0, space), Double.parseDouble(line.substring(space + 1)),
-            Double::sum);
-      } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
-        // not a sample line
+        HttpResponse<String> response =
+            metricsClient.send(
+                HttpRequest.newBuilder(url.resolve("/metrics")).timeout(Duration.ofSeconds(15)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 200) {
+          return ServerSample.of(System.currentTimeMillis(), response.body(), vigilProcess);
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IOException("/metrics answered " + response.statusCode());
+        }
+      } catch (IOException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
       }
+      Thread.sleep(1_000);
     }
-    return samples;
-  }
-
-  private static double sum(Map<String, Double> samples, String metric) {
-    double total = 0;
-    for (Map.Entry<String, Double> e : samples.entrySet()) {
-      String name = e.getKey();
-      if (name.equals(metric) || name.startsWith(metric + "{")) {
-        total += e.getValue();
-      }
-    }
-    return total;
-  }
-
-  private static double detectionEvents(Map<String, Double> samples) {
-    return sum(samples, "vigil_detection_events_total");
-  }
-
-  private static double ingested(Map<String, Double> samples) {
-    double total = 0;
-    for (Map.Entry<String, Double> e : samples.entrySet()) {
-      if (e.getKey().startsWith("vigil_ingest_events_total{") && e.getKey().contains("accepted")) {
-        total += e.getValue();
-      }
-    }
-    return total;
-  }
-
-  private long cpuNanos(Map<String, Double> samples) {
-    if (vigilProcess != null) {
-      return vigilProcess.info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
-    }
-    double seconds = sum(samples, "process_cpu_time_ns_total");
-    return seconds > 0 ? (long) seconds : -1;
   }
 
   /** p50/p99/max of {@code vigil_alert_latency_seconds} over the step, from its bucket counts. */
@@ -633,12 +763,12 @@ public final class LoadGenerator {
     }
     double total = buckets.getOrDefault(Double.POSITIVE_INFINITY, 0.0);
     if (total <= 0) {
-      return new Percentiles(Double.NaN, Double.NaN, Double.NaN, 0);
+      return Percentiles.NONE;
     }
     return new Percentiles(
         1000 * bucketAt(buckets, 0.50 * total),
         1000 * bucketAt(buckets, 0.99 * total),
-        1000 * sum(after, "vigil_alert_latency_seconds_max"),
+        1000 * ServerSample.sum(after, "vigil_alert_latency_seconds_max"),
         (long) total);
   }
 
@@ -724,52 +854,12 @@ public final class LoadGenerator {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Report
-
-  private static void print(StepResult r) {
-    System.out.printf(Locale.ROOT,
-        "offered %s: accepted %,.0f events/s (%,d events, %d refused requests), processed %,.0f events/s,"
-            + " drained in %.1f s; markers %d sent, %d alerted, %d duplicates; alert latency from send"
-            + " p50 %.0f ms p99 %.0f ms max %.0f ms (%d markers); from gateway receipt (server histogram,"
-            + " bucket upper bounds) p50 <= %.0f ms p99 <= %.0f ms max %.0f ms (%d alerts); Vigil CPU"
-            + " %.2f cores; load average %.1f%n",
-        r.offeredRate() <= 0 ? "flat out" : String.format(Locale.ROOT, "%,d events/s", r.offeredRate()),
-        r.acceptedPerSecond(), r.acceptedEvents(), r.refusedRequests(), r.processedPerSecond(),
-        r.drainSeconds(), r.markersSent(), r.markersAlerted(), r.markerDuplicates(),
-        r.fromSend().p50(), r.fromSend().p99(), r.fromSend().max(), r.fromSend().samples(),
-        r.fromReceipt().p50(), r.fromReceipt().p99(), r.fromReceipt().max(), r.fromReceipt().samples(),
-        r.vigilCpuCores(), r.loadAverage());
-    if (r.markersAlerted() != r.markersSent() || r.markerDuplicates() != 0) {
-      System.out.println("  MARKER CHECK FAILED: every accepted marker must raise exactly one alert");
-    }
-  }
-
-  static final String CSV_HEADER =
-      "date,offered,accepted_per_s,processed_per_s,drain_s,markers_sent,markers_alerted,duplicates,"
-          + "send_p50_ms,send_p99_ms,send_max_ms,receipt_p50_ms,receipt_p99_ms,vigil_cpu_cores,load_avg";
-
-  private void appendCsv(StepResult r) throws IOException {
-    if (options.csv() == null) {
-      return;
-    }
-    if (!Files.exists(options.csv())) {
-      Files.writeString(options.csv(), CSV_HEADER + "\n");
-    }
-    String line = String.format(Locale.ROOT, "%s,%d,%.0f,%.0f,%.1f,%d,%d,%d,%.0f,%.0f,%.0f,%.0f,%.0f,%.2f,%.1f%n",
-        LocalDate.now(), r.offeredRate(), r.acceptedPerSecond(), r.processedPerSecond(),
-        r.drainSeconds(), r.markersSent(), r.markersAlerted(), r.markerDuplicates(),
-        r.fromSend().p50(), r.fromSend().p99(), r.fromSend().max(), r.fromReceipt().p50(),
-        r.fromReceipt().p99(), r.vigilCpuCores(), r.loadAverage());
-    Files.writeString(options.csv(), line, StandardOpenOption.APPEND);
-  }
-
-  // ---------------------------------------------------------------------------------------------
   // Self-contained mode
 
-  private static String registerCluster(URI url, String adminToken, SSLContext tls)
+  private static Cluster registerCluster(URI url, String adminToken, SSLContext tls, String prefix)
       throws IOException, InterruptedException {
     HttpClient client = HttpClient.newBuilder().sslContext(tls).build();
-    String name = "load-" + UUID.randomUUID().toString().substring(0, 8);
+    String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     HttpResponse<String> response =
         client.send(
             HttpRequest.newBuilder(url.resolve("/v1/clusters"))
@@ -784,7 +874,7 @@ public final class LoadGenerator {
       throw new IllegalStateException(
           "registering cluster " + name + " answered " + response.statusCode() + ": " + response.body());
     }
-    return m.group(1);
+    return new Cluster(name, m.group(1));
   }
 
   /** {@code vigil up --kafka-bootstrap} in a child JVM on {@code dir}, from this class path. */
@@ -800,6 +890,7 @@ public final class LoadGenerator {
       command.add("dev.vigil.app.Vigil");
       command.addAll(List.of("up", "--data-dir", dir.toString(), "--port", "0", "--bind", "127.0.0.1",
           "--kafka-bootstrap", bootstrap, "--stream-threads", Integer.toString(options.streamThreads())));
+      command.addAll(options.vigilArgs());
       Process process =
           new ProcessBuilder(command)
               .redirectErrorStream(true)

@@ -52,13 +52,13 @@ class LoadGeneratorPartsTest {
 
   @Test
   void percentilesAreNearestRank() {
-    LoadGenerator.Percentiles p =
-        LoadGenerator.Percentiles.of(List.of(5L, 1L, 4L, 2L, 3L, 6L, 7L, 8L, 9L, 100L));
+    Percentiles p =
+        Percentiles.of(List.of(5L, 1L, 4L, 2L, 3L, 6L, 7L, 8L, 9L, 100L));
     assertEquals(5, p.p50());
     assertEquals(100, p.p99());
     assertEquals(100, p.max());
     assertEquals(10, p.samples());
-    assertTrue(Double.isNaN(LoadGenerator.Percentiles.of(List.of()).p99()));
+    assertTrue(Double.isNaN(Percentiles.of(List.of()).p99()));
   }
 
   @Test
@@ -67,8 +67,22 @@ class LoadGeneratorPartsTest {
         LoadGenerator.Options.parse(new String[] {"--rate", "1000,0", "--duration", "15s"});
     assertEquals(List.of(1000, 0), options.rates());
     assertEquals(Duration.ofSeconds(15), options.duration());
+    assertEquals(Workload.ORDINARY, options.workload());
+    assertEquals(Duration.ofHours(2),
+        LoadGenerator.Options.parse(new String[] {"--duration", "2h"}).duration());
     assertThrows(IllegalArgumentException.class,
-        () -> LoadGenerator.Options.parse(new String[] {"--duration", "11m"}));
+        () -> LoadGenerator.Options.parse(new String[] {"--duration", "25h"}));
+    assertThrows(IllegalArgumentException.class,
+        () -> LoadGenerator.Options.parse(new String[] {"--warmup", "11m"}));
+    assertThrows(IllegalArgumentException.class,
+        () -> LoadGenerator.Options.parse(new String[] {"--workload", "stampede"}));
+    assertThrows(IllegalArgumentException.class,
+        () -> LoadGenerator.Options.parse(new String[] {"--url", "https://10.0.0.1:8443",
+            "--token-file", "t", "--ca-file", "c", "--kafka-bootstrap", "127.0.0.1:9092"}));
+    assertThrows(IllegalArgumentException.class,
+        () -> LoadGenerator.Options.parse(new String[] {"--workload", "noisy-neighbour", "--url",
+            "https://127.0.0.1:8443", "--token-file", "t", "--ca-file", "c",
+            "--kafka-bootstrap", "127.0.0.1:9092"}));
     assertThrows(IllegalArgumentException.class,
         () -> LoadGenerator.Options.parse(new String[] {"--url", "https://127.0.0.1:8443"}));
     assertThrows(IllegalArgumentException.class,
@@ -76,16 +90,21 @@ class LoadGeneratorPartsTest {
   }
 
   @Test
-  void theChartIsAPngOfTheCsvRows(@TempDir Path dir) throws IOException {
+  void theChartIsAPngOfTheCsvRowsAndReadsOlderCsvs(@TempDir Path dir) throws IOException {
     Path csv = dir.resolve("load.csv");
-    Files.writeString(csv, LoadGenerator.CSV_HEADER + "\n"
-        + "2026-11-26,5000,4950,4950,1.0,10,10,0,300,900,950,250,1000,0.80,3.0\n"
-        + "2026-11-26,10000,9900,9000,4.0,10,10,0,800,2500,2600,1000,2500,1.10,3.5\n");
+    // The format before workloads: the chart reads columns by name.
+    Files.writeString(csv, "date,offered,accepted_per_s,processed_per_s,drain_s,markers_sent,"
+        + "markers_alerted,duplicates,send_p50_ms,send_p99_ms,send_max_ms,receipt_p50_ms,"
+        + "receipt_p99_ms,vigil_cpu_cores,load_avg\n"
+        + "2026-11-26,10000,9900,9000,4.0,10,10,0,800,2500,2600,1000,2500,1.10,3.5\n"
+        + "2026-11-26,5000,4950,4950,1.0,10,10,0,300,900,950,250,1000,0.80,3.0\n");
     List<LatencyChart.Point> points = LatencyChart.read(csv);
     assertEquals(2, points.size());
+    assertEquals(4950, points.get(0).x());
     assertEquals(2500, points.get(1).p99());
     Path png = dir.resolve("latency.png");
-    ImageIO.write(LatencyChart.draw(points), "png", png.toFile());
+    ImageIO.write(LatencyChart.draw(LatencyChart.latencyChart(points, "t", "x", 2_000, "target")),
+        "png", png.toFile());
     assertEquals(900, ImageIO.read(png.toFile()).getWidth());
   }
 }

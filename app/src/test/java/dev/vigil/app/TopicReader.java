@@ -2,6 +2,7 @@ package dev.vigil.app;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -17,12 +18,18 @@ final class TopicReader implements AutoCloseable {
   final List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
 
   TopicReader(String bootstrap, String topic, boolean readCommitted) {
-    consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+    this(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), topic, readCommitted);
+  }
+
+  /** @param client bootstrap servers and, for an authenticated broker, its credentials */
+  TopicReader(Map<String, ?> client, String topic, boolean readCommitted) {
+    Map<String, Object> config = new HashMap<>(client);
+    config.putAll(Map.of(
         ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
         ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, readCommitted ? "read_committed" : "read_uncommitted"));
+    consumer = new KafkaConsumer<>(config);
     List<TopicPartition> partitions = new ArrayList<>();
     consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
     consumer.assign(partitions);

@@ -168,12 +168,14 @@ class KafkaAuthenticationIT {
   private static List<ConsumerRecord<String, byte[]>> readEveryTopic(Map<String, Object> client) {
     Map<String, Object> config = new HashMap<>(client);
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) REFUSAL_WINDOW.toMillis());
     List<ConsumerRecord<String, byte[]>> read = new ArrayList<>();
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> partitions = Topics.all().stream().map(t -> new TopicPartition(t.name(), 0)).toList();
       consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
       long deadline = System.nanoTime() + REFUSAL_WINDOW.toNanos();
       while (System.nanoTime() < deadline) {
         try {

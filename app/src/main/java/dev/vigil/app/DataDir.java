@@ -125,6 +125,25 @@ record DataDir(Path root) {
     }
   }
 
+  /**
+   * Kafka Streams sets {@code rwxr-x---} on its state directory and each application's directory
+   * whatever the umask; called once the Streams applications exist, this takes the group's access away.
+   */
+  void makeStreamsStatePrivate() {
+    if (!Files.isDirectory(streamsDir())) {
+      return;
+    }
+    try (Stream<Path> apps = Files.list(streamsDir())) {
+      for (Path p : Stream.concat(Stream.of(streamsDir()), apps).toList()) {
+        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+          Files.setPosixFilePermissions(p, PRIVATE_DIR);
+        }
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      LOG.warn("Cannot make the Streams state in {} private: {}", streamsDir(), e.toString());
+    }
+  }
+
   private boolean umaskSharesNewFiles() throws IOException {
     Path probe = root.resolve(".umask-check.tmp");
     Files.deleteIfExists(probe);

@@ -210,6 +210,7 @@ final class VigilServer implements AutoCloseable {
       alerts = streams(AlertsApp.streamsProperties(bootstrap, dataDir.streamsDir()),
           builder -> AlertsTopology.addTo(builder, alertsConfig));
     }
+    dataDir.makeStreamsStatePrivate();
     for (KafkaStreams streams : runningStreams()) {
       streams.setUncaughtExceptionHandler(e -> {
         LOG.error("A Kafka Streams thread failed and is replaced: {}", e.toString(), e);

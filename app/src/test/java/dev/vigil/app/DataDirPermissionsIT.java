@@ -95,9 +95,9 @@ class DataDirPermissionsIT {
   void anOpenDataDirIsMadePrivateAtStartWithAWarning() throws Exception {
     Path data = Files.createDirectories(dir.resolve("data"));
     Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Path oldDir = Files.createDirectories(data.resolve("kafka").resolve("kraft-logs").resolve("old-partition-0"));
-    Path oldSegment = Files.writeString(oldDir.resolve("00000000000000000000.log"), "raw audit events");
-    Files.setPosixFilePermissions(data.resolve("kafka"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path oldDir = Files.createDirectories(data.resolve("logs").resolve("archive"));
+    Path oldSegment = Files.writeString(oldDir.resolve("kafka.log.1"), "a broker warning naming a topic");
+    Files.setPosixFilePermissions(data.resolve("logs"), PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.setPosixFilePermissions(oldDir, PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.setPosixFilePermissions(oldSegment, PosixFilePermissions.fromString("rw-r--r--"));
 
@@ -113,7 +113,7 @@ class DataDirPermissionsIT {
       assertThat(List.copyOf(capture.lines)).anyMatch(l -> l.startsWith("WARN") && l.contains(data.toAbsolutePath()
           .toString()) && l.contains("was open to other users (mode rwxr-xr-x)") && l.contains("0700"));
       assertThat(List.copyOf(capture.lines)).anyMatch(l -> l.startsWith("WARN")
-          && l.contains("4 files and directories under") && l.contains("readable by other users"));
+          && l.contains("3 files and directories under") && l.contains("readable by other users"));
       // What Vigil writes itself is private whatever the umask of this test JVM.
       for (Path own : List.of(data.resolve("admin.token"), data.resolve("server.url"),
           data.resolve("kafka").resolve(EmbeddedKafka.CLIENT_PROPERTIES), data.resolve("kafka").resolve("ports.properties"),
@@ -121,7 +121,9 @@ class DataDirPermissionsIT {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(own))).as(own.toString())
             .isEqualTo("rw-------");
       }
-      for (Path own : List.of(data.resolve("kafka"), data.resolve("kafka").resolve("kraft-logs"), data.resolve("logs"))) {
+      for (Path own : List.of(data.resolve("kafka"), data.resolve("kafka").resolve("kraft-logs"), data.resolve("logs"),
+          data.resolve("streams"), data.resolve("streams").resolve("vigil-detection"),
+          data.resolve("streams").resolve("vigil-alerts"))) {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(own))).as(own.toString())
             .isEqualTo("rwx------");
       }

@@ -1,5 +1,7 @@
 package dev.vigil.app;
 
+import dev.vigil.kafkalocal.EmbeddedKafka;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,6 +36,18 @@ final class TopicReader implements AutoCloseable {
     consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
     consumer.assign(partitions);
     consumer.seekToBeginning(partitions);
+  }
+
+  /** Client settings for the broker of a {@code vigil up} run elsewhere: {@code bootstrap} and its data dir's credentials. */
+  static Map<String, Object> client(String bootstrap, Path dataDir) throws java.io.IOException {
+    java.util.Properties credentials = new java.util.Properties();
+    try (var in = java.nio.file.Files.newInputStream(dataDir.resolve("kafka").resolve(EmbeddedKafka.CLIENT_PROPERTIES))) {
+      credentials.load(in);
+    }
+    Map<String, Object> client = new HashMap<>();
+    credentials.forEach((k, v) -> client.put((String) k, v));
+    client.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    return client;
   }
 
   /** Polls once and returns every record read so far. */

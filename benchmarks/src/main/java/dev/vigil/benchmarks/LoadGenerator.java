@@ -92,7 +92,8 @@ public final class LoadGenerator {
       int streamThreads,
       List<String> vigilJvmOptions,
       Path csv,
-      Duration warmup) {
+      Duration warmup,
+      Path kafkaConfig) {
 
     static Options parse(String[] args) {
       Map<String, List<String>> values = new HashMap<>();
@@ -106,7 +107,7 @@ public final class LoadGenerator {
       Set<String> known =
           Set.of("url", "token-file", "ca-file", "kafka-bootstrap", "connections", "rate", "duration",
               "alerting-fraction", "markers-per-second", "drain-timeout", "ceiling-records",
-              "stream-threads", "vigil-jvm-option", "csv", "warmup");
+              "stream-threads", "vigil-jvm-option", "csv", "warmup", "kafka-config");
       for (String key : values.keySet()) {
         if (!known.contains(key)) {
           throw new IllegalArgumentException("unknown option --" + key + "\n" + USAGE);
@@ -133,7 +134,8 @@ public final class LoadGenerator {
               Integer.parseInt(one(values, "stream-threads", "1")),
               values.getOrDefault("vigil-jvm-option", List.of()),
               path(one(values, "csv", null)),
-              Duration.parse("PT" + one(values, "warmup", "20s").toUpperCase(Locale.ROOT)));
+              Duration.parse("PT" + one(values, "warmup", "20s").toUpperCase(Locale.ROOT)),
+              path(one(values, "kafka-config", null)));
       if (options.url != null
           && (options.tokenFile == null || options.caFile == null || options.kafkaBootstrap == null)) {
         throw new IllegalArgumentException(
@@ -167,7 +169,8 @@ public final class LoadGenerator {
           + " [--duration 30s] [--connections 4] [--alerting-fraction 0.01] [--markers-per-second 5]"
           + " [--drain-timeout 60s] [--ceiling-records 400000] [--stream-threads 1]"
           + " [--vigil-jvm-option OPT]... [--csv FILE] [--warmup 20s]"
-          + " [--url https://127.0.0.1:8443 --token-file F --ca-file CA --kafka-bootstrap HOST:PORT]";
+          + " [--url https://127.0.0.1:8443 --token-file F --ca-file CA --kafka-bootstrap HOST:PORT"
+          + " [--kafka-config DATA/kafka/client.properties]]";
 
   /** What one offered rate gave. */
   record StepResult(
@@ -209,6 +212,8 @@ public final class LoadGenerator {
   private final List<String> tokens;
   private final SSLContext tls;
   private final String bootstrap;
+  /** Client properties from {@code --kafka-config} (a {@code vigil up} broker's credentials), or none. */
+  private final Properties kafkaSecurity = new Properties();
   private final ProcessHandle vigilProcess;
   private final EventMix mix;
   private final List<byte[]> bodies = new ArrayList<>();
@@ -232,6 +237,13 @@ public final class LoadGenerator {
     this.tokens = tokens;
     this.tls = tls;
     this.bootstrap = bootstrap;
+    if (options.kafkaConfig() != null) {
+      try (var in = Files.newInputStream(options.kafkaConfig())) {
+        kafkaSecurity.load(in);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("cannot read --kafka-config " + options.kafkaConfig(), e);
+      }
+    }
     this.vigilProcess = vigil;
     this.mix = new EventMix(corpus, options.alertingFraction(), 42);
     Instant now = Instant.now();
@@ -507,6 +519,7 @@ public final class LoadGenerator {
 
   private void readAlerts(AtomicBoolean stop) {
     Properties props = new Properties();
+    props.putAll(kafkaSecurity);
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -658,7 +671,9 @@ public final class LoadGenerator {
 
   private Ceiling ceiling() throws Exception {
     String topic = "vigil-bench-ceiling-" + UUID.randomUUID().toString().substring(0, 8);
-    Map<String, Object> admin = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    Map<String, Object> admin = new HashMap<>();
+    kafkaSecurity.forEach((k, v) -> admin.put((String) k, v));
+    admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     List<byte[]> values = new ArrayList<>();
     for (List<String> events : bodyEvents) {
       for (String event : events) {
@@ -675,8 +690,7 @@ public final class LoadGenerator {
           "ceiling-consumer");
       consumerThread.start();
       Thread.sleep(1_000);
-      Map<String, Object> producerConfig = new HashMap<>();
-      producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+      Map<String, Object> producerConfig = new HashMap<>(admin);
       producerConfig.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
       producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 5);
       producerConfig.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
@@ -704,6 +718,7 @@ public final class LoadGenerator {
 
   private void consumeAll(String topic, long n, AtomicLong consumed, AtomicLong doneNanos) {
     Properties props = new Properties();
+    props.putAll(kafkaSecurity);
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);

@@ -10,7 +10,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends curl \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system vigil && useradd --system --gid vigil --home-dir /data --shell /usr/sbin/nologin vigil \
- && mkdir -p /data /opt/vigil && chown vigil:vigil /data
+ && mkdir -p /data /opt/vigil && chown vigil:vigil /data && chmod 700 /data
 # The launcher script, as in a checkout: it starts the JVM with the heap of --memory-budget
 # (VIGIL_MEMORY_BUDGET); the stamp tells it the build is done.
 COPY --from=build /src/app/target/vigil-app.jar /opt/vigil/app/target/vigil-app.jar

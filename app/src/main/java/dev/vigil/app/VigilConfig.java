@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -182,6 +183,14 @@ record VigilConfig(
 
   VigilConfig withKafkaBootstrap(String bootstrap) {
     return withRoles(roles, bootstrap);
+  }
+
+  /** The same configuration with these properties for every Kafka client ({@code --kafka-property}). */
+  VigilConfig withKafkaClientProperties(Map<String, String> client) {
+    return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames, bodyLimitBytes,
+        streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient, baselineLearning, baselineTtl,
+        threatIntelFiles, detectionConfig, roles, KafkaOverrides.of(client, kafka.producer(), kafka.streams()),
+        bodyTimeout, ingestRate, ingestBurst);
   }
 
   VigilConfig withIngest(Duration timeout, double rate, int burst) {

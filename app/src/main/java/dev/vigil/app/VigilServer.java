@@ -80,6 +80,8 @@ final class VigilServer implements AutoCloseable {
   private PrometheusMeterRegistry metrics;
   private EmbeddedKafka kafka;
   private String bootstrap;
+  /** The embedded broker's SASL settings (none with an external Kafka): a secret, never logged. */
+  private Map<String, String> kafkaSecurity = Map.of();
   private ClusterRegistry registry;
   private IngestGateway gateway;
   private KafkaAlertStatusSink statusSink;
@@ -177,6 +179,9 @@ final class VigilServer implements AutoCloseable {
       LOG.info("Starting the embedded Kafka broker in {}", dataDir.kafkaDir().toAbsolutePath());
       kafka = EmbeddedKafka.start(dataDir.kafkaDir(), 0, budget.brokerOverrides());
       bootstrap = kafka.bootstrapServers();
+      Map<String, String> security = new HashMap<>(kafka.clientProperties());
+      security.remove(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
+      kafkaSecurity = Map.copyOf(security);
     } else {
       bootstrap = config.kafkaBootstrap();
       LOG.info("Using Kafka at {}", bootstrap);
@@ -232,6 +237,7 @@ final class VigilServer implements AutoCloseable {
       alerts = streams(AlertsApp.streamsProperties(bootstrap, dataDir.streamsDir()),
           builder -> AlertsTopology.addTo(builder, alertsConfig));
     }
+    dataDir.makeStreamsStatePrivate();
     for (KafkaStreams streams : runningStreams()) {
       streams.setUncaughtExceptionHandler(e -> {
         LOG.error("A Kafka Streams thread failed and is replaced: {}", e.toString(), e);
@@ -293,7 +299,7 @@ final class VigilServer implements AutoCloseable {
     awaitStreamsRunning();
     memoryMonitor.sampleSoon();
     if (gatewayRole || alertsRole) {
-      Files.writeString(dataDir.serverUrl(), url + "\n");
+      DataDir.writePrivate(dataDir.serverUrl(), url + "\n");
     }
     LOG.info("Vigil ready at {} after {} ms", url, (System.nanoTime() - started) / 1_000_000);
   }
@@ -333,9 +339,13 @@ final class VigilServer implements AutoCloseable {
     registry.ensureApiToken(token, DEFAULT_WORKSPACE, ApiToken.ROLE_ADMIN, "vigil up admin token");
   }
 
-  /** Settings every Kafka client shares: the bootstrap servers and the operator's client properties. */
+  /**
+   * Settings every Kafka client shares: the bootstrap servers, the operator's client properties and,
+   * on the embedded broker, Vigil's credentials (which win: that broker accepts nothing else).
+   */
   private Map<String, Object> kafkaClientConfig() {
     Map<String, Object> client = new HashMap<>(config.kafka().client());
+    client.putAll(kafkaSecurity);
     client.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     config.memory().clientDefaults().forEach(client::putIfAbsent);
     return client;
@@ -348,6 +358,7 @@ final class VigilServer implements AutoCloseable {
   private KafkaStreams streams(Properties props, Consumer<StreamsBuilder> topology) {
     config.kafka().client().forEach(props::putIfAbsent);
     props.putAll(config.kafka().streams());
+    props.putAll(kafkaSecurity);
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
     // After a crash, a restarted process waits this long for its old member to be declared dead.
     props.putIfAbsent(StreamsConfig.consumerPrefix("session.timeout.ms"), 10_000);
@@ -424,6 +435,11 @@ final class VigilServer implements AutoCloseable {
 
   String kafkaBootstrap() {
     return bootstrap;
+  }
+
+  /** What a Kafka client of this process's broker needs: bootstrap servers and credentials. */
+  Map<String, Object> kafkaClientProperties() {
+    return kafkaClientConfig();
   }
 
   /** Stops the API first, then the Streams applications (committing), the producer, and the broker. */

@@ -90,7 +90,7 @@ class AgentAcceptanceIT {
     Path log = logs.resolve("audit.log");
     Path output = dir.resolve("agent.out");
     try (VigilServer server = VigilServer.start(VigilConfig.forTests(data));
-        KafkaConsumer<String, byte[]> raw = rawConsumer(server.kafkaBootstrap())) {
+        KafkaConsumer<String, byte[]> raw = rawConsumer(server.kafkaClientProperties())) {
       Run add = vigil("cluster", "add", "prod-1", "--data-dir", data.toString(), "--token-out", token.toString());
       assertThat(add.exit()).as(add.err()).isZero();
       assertThat(add.out()).contains("Ingest token", Files.readString(token).trim(), "vigil agent --server " + server.url(),
@@ -135,12 +135,12 @@ class AgentAcceptanceIT {
     }
   }
 
-  private static KafkaConsumer<String, byte[]> rawConsumer(String bootstrap) {
-    KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false));
+  private static KafkaConsumer<String, byte[]> rawConsumer(Map<String, Object> client) {
+    Map<String, Object> config = new HashMap<>(client);
+    config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+    config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config);
     List<TopicPartition> partitions = new ArrayList<>();
     consumer.partitionsFor(Topics.AUDIT_RAW.name())
         .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));

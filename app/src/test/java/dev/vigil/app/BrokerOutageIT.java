@@ -36,6 +36,13 @@ class BrokerOutageIT {
 
   @TempDir Path dir;
 
+  /** The broker's credentials, passed as an operator passes an external cluster's: {@code --kafka-property}. */
+  private static Map<String, String> credentials(EmbeddedKafka broker) {
+    Map<String, String> client = new HashMap<>(broker.clientProperties());
+    client.remove("bootstrap.servers");
+    return client;
+  }
+
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void gatewayRefusesFastDuringABrokerOutageAndRetryingClientsLoseNothing() throws Exception {
@@ -48,7 +55,8 @@ class BrokerOutageIT {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     try (VigilServer server = VigilServer.start(
-        VigilConfig.forTests(dir.resolve("vigil")).withKafkaBootstrap(broker.bootstrapServers()))) {
+        VigilConfig.forTests(dir.resolve("vigil")).withKafkaBootstrap(broker.bootstrapServers())
+            .withKafkaClientProperties(credentials(broker)))) {
       Https https = Https.of(server);
       String admin = Files.readString(dir.resolve("vigil/admin.token")).trim();
       String token = https.addCluster(admin, CLUSTER);
@@ -106,7 +114,7 @@ class BrokerOutageIT {
 
       // Nothing acknowledged is lost, and every event on the raw topic is processed exactly once.
       Map<String, Integer> onRaw = new HashMap<>();
-      try (TopicReader raw = new TopicReader(broker.bootstrapServers(), Topics.AUDIT_RAW.name(), false)) {
+      try (TopicReader raw = new TopicReader(broker.clientProperties(), Topics.AUDIT_RAW.name(), false)) {
         await().atMost(Duration.ofSeconds(60)).until(() -> {
           onRaw.clear();
           for (ConsumerRecord<String, byte[]> r : raw.poll()) {

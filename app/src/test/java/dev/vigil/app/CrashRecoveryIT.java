@@ -89,7 +89,7 @@ class CrashRecoveryIT {
       load.stop(Duration.ofSeconds(60));
 
       Map<String, Integer> onRaw = new HashMap<>();
-      try (TopicReader raw = new TopicReader(lastBroker(output), Topics.AUDIT_RAW.name(), false)) {
+      try (TopicReader raw = new TopicReader(TopicReader.client(lastBroker(output), data), Topics.AUDIT_RAW.name(), false)) {
         await().atMost(Duration.ofSeconds(60)).until(() -> {
           onRaw.clear();
           for (ConsumerRecord<String, byte[]> r : raw.poll()) {

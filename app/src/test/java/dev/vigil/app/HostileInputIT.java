@@ -366,8 +366,8 @@ class HostileInputIT {
       }
       soft.assertAll();
 
-      try (TopicReader raw = new TopicReader(server.kafkaBootstrap(), Topics.AUDIT_RAW.name(), false);
-          TopicReader dlq = new TopicReader(server.kafkaBootstrap(), Topics.AUDIT_DLQ.name(), false)) {
+      try (TopicReader raw = new TopicReader(server.kafkaClientProperties(), Topics.AUDIT_RAW.name(), false);
+          TopicReader dlq = new TopicReader(server.kafkaClientProperties(), Topics.AUDIT_DLQ.name(), false)) {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
           Set<String> arrived = new HashSet<>();
           for (ConsumerRecord<String, byte[]> r : raw.poll()) {

@@ -27,7 +27,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.logging.log4j.Level;
@@ -84,7 +83,7 @@ class SecurityIT {
     logging.updateLoggers();
     Path data = dir.resolve("data");
     try (VigilServer server = VigilServer.start(VigilConfig.forTests(data).withIngest(Duration.ofSeconds(30), RATE, BURST));
-        ClusterRegistry second = new ClusterRegistry(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, server.kafkaBootstrap()))) {
+        ClusterRegistry second = new ClusterRegistry(server.kafkaClientProperties())) {
       Https https = Https.of(server);
       String admin = Files.readString(data.resolve("admin.token")).trim();
       second.start();
@@ -113,7 +112,7 @@ class SecurityIT {
 
       // Tokens at rest: read every topic decompressed, then stop and grep every file of the data dir.
       Map<String, String> leaks = new LinkedHashMap<>();
-      topicsContaining(server.kafkaBootstrap(), issued.keySet())
+      topicsContaining(server.kafkaClientProperties(), issued.keySet())
           .forEach((token, topic) -> leaks.put(issued.get(token), "topic " + topic));
       server.close();
       List<Path> files;
@@ -256,7 +255,7 @@ class SecurityIT {
    * {@code ClusterRegistry.resolve}).
    */
   private void lookupIsByHash(VigilServer server, String clusterB, String adminA) {
-    try (ClusterRegistry fresh = new ClusterRegistry(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, server.kafkaBootstrap()))) {
+    try (ClusterRegistry fresh = new ClusterRegistry(server.kafkaClientProperties())) {
       fresh.start();
       assertThat(fresh.awaitCaughtUp(Duration.ofSeconds(30))).isTrue();
       assertThat(fresh.resolve(clusterB)).hasValue(new Caller(Caller.CLUSTER, "b", "b-prod"));
@@ -398,11 +397,12 @@ class SecurityIT {
   }
 
   /** For each token found in some topic (keys, values or headers, read decompressed), that topic. */
-  private static Map<String, String> topicsContaining(String bootstrap, java.util.Set<String> tokens) throws Exception {
+  private static Map<String, String> topicsContaining(Map<String, Object> client, java.util.Set<String> tokens)
+      throws Exception {
     Map<String, String> found = new LinkedHashMap<>();
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+    try (Admin admin = Admin.create(client)) {
       for (String topic : admin.listTopics().names().get(30, TimeUnit.SECONDS)) {
-        try (TopicReader reader = new TopicReader(bootstrap, topic, false)) {
+        try (TopicReader reader = new TopicReader(client, topic, false)) {
           for (ConsumerRecord<String, byte[]> r : reader.readToEnd(Duration.ofSeconds(30))) {
             for (String token : tokens) {
               byte[] needle = token.getBytes(StandardCharsets.UTF_8);

@@ -277,7 +277,7 @@ class SocApiIT {
   @Test
   void everyAlertIsOnTheOcsfTopicAsAValidDetectionFinding() throws Exception {
     Map<String, Object> config = new HashMap<>();
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, server.kafkaBootstrap());
+    config.putAll(server.kafkaClientProperties());
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     Set<String> alertIds = new HashSet<>();

@@ -104,7 +104,8 @@ public final class LoadGenerator {
       Path quietTokenFile,
       String quietCluster,
       Path apiTokenFile,
-      long vigilPid) {
+      long vigilPid,
+      Path kafkaConfig) {
 
     static Options parse(String[] args) {
       Map<String, List<String>> values = new HashMap<>();
@@ -120,7 +121,8 @@ public final class LoadGenerator {
               "duration", "alerting-fraction", "markers-per-second", "drain-timeout",
               "ceiling-records", "stream-threads", "vigil-jvm-option", "vigil-arg", "csv", "warmup",
               "sample-interval", "samples-csv", "sample-prefixes", "quiet-interval",
-              "quiet-token-file", "quiet-cluster", "api-token-file", "vigil-pid");
+              "quiet-token-file", "quiet-cluster", "api-token-file", "vigil-pid",
+              "kafka-config");
       for (String key : values.keySet()) {
         if (!known.contains(key)) {
           throw new IllegalArgumentException("unknown option --" + key + "\n" + USAGE);
@@ -163,7 +165,8 @@ public final class LoadGenerator {
               path(one(values, "quiet-token-file", null)),
               one(values, "quiet-cluster", null),
               path(one(values, "api-token-file", null)),
-              Long.parseLong(one(values, "vigil-pid", "0")));
+              Long.parseLong(one(values, "vigil-pid", "0")),
+              path(one(values, "kafka-config", null)));
       if (options.url != null
           && (options.tokenFile == null || options.caFile == null || options.kafkaBootstrap == null)) {
         throw new IllegalArgumentException(
@@ -235,7 +238,8 @@ public final class LoadGenerator {
           + " [--stream-threads 1] [--vigil-jvm-option OPT]... [--vigil-arg ARG]... [--csv FILE] [--warmup 20s]"
           + " [--sample-interval 10s] [--samples-csv FILE] [--sample-prefixes P1,P2]"
           + " [--url https://127.0.0.1:8443 --token-file F --ca-file CA --kafka-bootstrap HOST:PORT"
-          + " [--quiet-token-file F --quiet-cluster NAME --api-token-file F] [--vigil-pid PID]]";
+          + " [--quiet-token-file F --quiet-cluster NAME --api-token-file F] [--vigil-pid PID]
+          + " [--kafka-config DATA/kafka/client.properties]]";
 
   /** A registered cluster: its name (for the report) and its ingest token. */
   record Cluster(String name, String token) {}
@@ -271,6 +275,8 @@ public final class LoadGenerator {
   private final String apiToken;
   private final SSLContext tls;
   private final String bootstrap;
+  /** Client properties from {@code --kafka-config} (a {@code vigil up} broker's credentials), or none. */
+  private final Properties kafkaSecurity = new Properties();
   private final ProcessHandle vigilProcess;
   private final List<String> corpus;
   private final AtomicLong newPrincipals = new AtomicLong();
@@ -310,6 +316,13 @@ public final class LoadGenerator {
     this.apiToken = apiToken;
     this.tls = tls;
     this.bootstrap = bootstrap;
+    if (options.kafkaConfig() != null) {
+      try (var in = Files.newInputStream(options.kafkaConfig())) {
+        kafkaSecurity.load(in);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("cannot read --kafka-config " + options.kafkaConfig(), e);
+      }
+    }
     this.vigilProcess = vigil;
     this.corpus = corpus;
     this.metricsClient = HttpClient.newBuilder().sslContext(tls).build();
@@ -662,6 +675,7 @@ public final class LoadGenerator {
 
   private void readAlerts(AtomicBoolean stop) {
     Properties props = new Properties();
+    props.putAll(kafkaSecurity);
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -788,7 +802,9 @@ public final class LoadGenerator {
 
   private Ceiling ceiling() throws Exception {
     String topic = "vigil-bench-ceiling-" + UUID.randomUUID().toString().substring(0, 8);
-    Map<String, Object> admin = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    Map<String, Object> admin = new HashMap<>();
+    kafkaSecurity.forEach((k, v) -> admin.put((String) k, v));
+    admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     List<byte[]> values = new ArrayList<>();
     for (List<String> events : bodyEvents) {
       for (String event : events) {
@@ -805,8 +821,7 @@ public final class LoadGenerator {
           "ceiling-consumer");
       consumerThread.start();
       Thread.sleep(1_000);
-      Map<String, Object> producerConfig = new HashMap<>();
-      producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+      Map<String, Object> producerConfig = new HashMap<>(admin);
       producerConfig.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
       producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 5);
       producerConfig.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
@@ -834,6 +849,7 @@ public final class LoadGenerator {
 
   private void consumeAll(String topic, long n, AtomicLong consumed, AtomicLong doneNanos) {
     Properties props = new Properties();
+    props.putAll(kafkaSecurity);
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);

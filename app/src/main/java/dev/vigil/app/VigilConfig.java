@@ -190,7 +190,7 @@ record VigilConfig(
     return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames, bodyLimitBytes,
         streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient, baselineLearning, baselineTtl,
         threatIntelFiles, detectionConfig, roles, KafkaOverrides.of(client, kafka.producer(), kafka.streams()),
-        bodyTimeout, ingestRate, ingestBurst);
+        bodyTimeout, ingestRate, ingestBurst, admission, memory, api);
   }
 
   VigilConfig withIngest(Duration timeout, double rate, int burst) {

@@ -238,7 +238,7 @@ public final class LoadGenerator {
           + " [--stream-threads 1] [--vigil-jvm-option OPT]... [--vigil-arg ARG]... [--csv FILE] [--warmup 20s]"
           + " [--sample-interval 10s] [--samples-csv FILE] [--sample-prefixes P1,P2]"
           + " [--url https://127.0.0.1:8443 --token-file F --ca-file CA --kafka-bootstrap HOST:PORT"
-          + " [--quiet-token-file F --quiet-cluster NAME --api-token-file F] [--vigil-pid PID]
+          + " [--quiet-token-file F --quiet-cluster NAME --api-token-file F] [--vigil-pid PID]"
           + " [--kafka-config DATA/kafka/client.properties]]";
 
   /** A registered cluster: its name (for the report) and its ingest token. */

@@ -40,6 +40,9 @@ final class WindowState {
     long receivedMs;
     String userAgent;
     String sourceIp;
+    /** Earlier observations of the same dimension and value folded into this one (they count, and
+     * their evidence is that of this one). */
+    int folded;
 
     Obs() {}
 
@@ -78,7 +81,7 @@ final class WindowState {
     void absorb(Obs o) {
       start = Math.min(start, o.t);
       end = Math.max(end, o.t);
-      total++;
+      total += 1 + o.folded;
       if (!labels.contains(o.label) && labels.size() < MAX_LABELS && o.dim.equals(dimension)) {
         labels.add(o.label);
       }
@@ -95,7 +98,7 @@ final class WindowState {
         pendingStart = Math.min(pendingStart, o.t);
         pendingEnd = Math.max(pendingEnd, o.t);
       }
-      pendingCount++;
+      pendingCount += 1 + o.folded;
       pendingReceivedMs = Math.max(pendingReceivedMs, o.receivedMs);
       if (pendingAuditIds.size() < StatefulFindings.MAX_AUDIT_IDS && o.auditId != null) {
         pendingAuditIds.add(o.auditId);
@@ -189,15 +192,38 @@ final class WindowState {
     return trigger(rule) ? Added.TRIGGERED : Added.RECENT;
   }
 
+  /**
+   * Adds {@code o} to {@link #recent}, keeping one observation per dimension and value: a repeat
+   * folds into the newer of the two (its count carries over), since a window needs each value's
+   * latest time to count distinct values, not every sighting. This bounds the list by the number of
+   * distinct values, instead of growing with every repeated request of a busy principal.
+   */
   private void insertSorted(Obs o) {
+    Map<String, int[]> values = distinct().get(o.dim);
+    if (values != null && values.containsKey(o.value)) {
+      for (int k = recent.size() - 1; k >= 0; k--) {
+        Obs same = recent.get(k);
+        if (same.dim.equals(o.dim) && same.value.equals(o.value)) {
+          if (same.t > o.t) {
+            same.folded += 1 + o.folded;
+            return;
+          }
+          o.folded += 1 + same.folded;
+          recent.remove(k);
+          int[] count = values.get(o.value);
+          if (--count[0] == 0) {
+            values.remove(o.value);
+          }
+          break;
+        }
+      }
+    }
     int i = recent.size();
     while (i > 0 && recent.get(i - 1).t > o.t) {
       i--;
     }
     recent.add(i, o);
-    if (distinct != null) {
-      distinct.computeIfAbsent(o.dim, d -> new HashMap<>()).computeIfAbsent(o.value, v -> new int[1])[0]++;
-    }
+    distinct().computeIfAbsent(o.dim, d -> new HashMap<>()).computeIfAbsent(o.value, v -> new int[1])[0]++;
   }
 
   private void dropOldest(int n) {
@@ -208,8 +234,8 @@ final class WindowState {
       for (int i = 0; i < n; i++) {
         Obs r = recent.get(i);
         Map<String, int[]> values = distinct.get(r.dim);
-        int[] count = values.get(r.value);
-        if (--count[0] == 0) {
+        int[] count = values == null ? null : values.get(r.value);
+        if (count != null && --count[0] == 0) {
           values.remove(r.value);
         }
       }

@@ -234,4 +234,23 @@ class WindowDetectorsTest {
           .satisfies(f -> assertThat(f.compromisedEntity()).isEqualTo("mallory"));
     }
   }
+
+  @Test
+  void repeatsOfOneValueFoldIntoOneObservationAndStillCount() {
+    try (StatefulHarness h = harness()) {
+      // A busy principal lists the same 14 types over and over: below the threshold of 15 distinct.
+      for (int i = 0; i < 280; i++) {
+        h.send(event("busy", "list", "type" + (i % 14)).at(StatefulHarness.START.plusMillis(i * 100L)));
+      }
+      h.advanceWallClock(TICK);
+      assertThat(h.findings(WindowRules.DISCOVERY_BURST)).isEmpty();
+      // The 15th type opens the burst; the repeats in the window count into it.
+      h.send(event("busy", "list", "type14").at(StatefulHarness.START.plusMillis(28_000)));
+      h.advanceWallClock(TICK);
+      assertThat(h.findings(WindowRules.DISCOVERY_BURST)).singleElement().satisfies(f -> {
+        assertThat(f.extendedProperties()).containsEntry("distinctCount", "15");
+        assertThat(f.count()).isEqualTo(281);
+      });
+    }
+  }
 }

@@ -28,7 +28,7 @@ class WindowStateSerdeTest {
         .isEqualTo(Set.of("cluster", "workspace", "user", "recent", "episode", "touchedWallMs"));
     assertThat(fields(Obs.class))
         .isEqualTo(Set.of("t", "dim", "value", "label", "auditId", "receivedMs", "userAgent",
-            "sourceIp"));
+            "sourceIp", "folded"));
     assertThat(fields(Episode.class))
         .isEqualTo(Set.of("start", "end", "total", "dimension", "distinct", "labels", "sourceIps",
             "userAgent", "reported", "pendingCount", "pendingStart", "pendingEnd",
@@ -41,6 +41,47 @@ class WindowStateSerdeTest {
       byte[] bytes = serde.serializer().serialize("t", state);
       assertThat(bytes[0]).isEqualTo(WindowStateSerde.VERSION);
       assertThat(json(serde.deserializer().deserialize("t", bytes))).isEqualTo(json(state));
+    }
+  }
+
+  @Test
+  void theFirstBinaryLayoutWithoutFoldedCountsIsStillRead() {
+    WindowState state = withRecent();
+    state.recent.forEach(o -> o.folded = 0);
+    byte[] current = serde.serializer().serialize("t", state);
+    // Version 1: the same layout without the 4-byte folded count after each observation.
+    java.io.ByteArrayOutputStream v1 = new java.io.ByteArrayOutputStream();
+    java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(current);
+    v1.write(WindowStateSerde.VERSION_1);
+    in.get();
+    copyStrings(in, v1, 3);
+    copy(in, v1, 8);
+    int recent = in.getInt();
+    v1.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(recent).array());
+    for (int i = 0; i < recent; i++) {
+      copy(in, v1, 8);
+      copyStrings(in, v1, 4);
+      copy(in, v1, 8);
+      copyStrings(in, v1, 2);
+      in.getInt(); // folded, not in version 1
+    }
+    copy(in, v1, in.remaining());
+    assertThat(json(serde.deserializer().deserialize("t", v1.toByteArray()))).isEqualTo(json(state));
+  }
+
+  private static void copy(java.nio.ByteBuffer in, java.io.ByteArrayOutputStream out, int n) {
+    byte[] b = new byte[n];
+    in.get(b);
+    out.writeBytes(b);
+  }
+
+  private static void copyStrings(java.nio.ByteBuffer in, java.io.ByteArrayOutputStream out, int n) {
+    for (int i = 0; i < n; i++) {
+      int length = in.getInt();
+      out.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(length).array());
+      if (length > 0) {
+        copy(in, out, length);
+      }
     }
   }
 
@@ -103,6 +144,7 @@ class WindowStateSerdeTest {
       o.receivedMs = 1_700_000_000_500L + i;
       o.userAgent = i % 2 == 0 ? "kubectl/v1.30 (linux/amd64) ☃" : null;
       o.sourceIp = "10.0.0." + i;
+      o.folded = i % 3;
       state.recent.add(o);
     }
     return state;

@@ -126,6 +126,9 @@ class QuickStartIT {
         assertThat(agent.exitValue()).as(Files.readString(work.resolve("agent.out"))).isEqualTo(3);
       }
       case "token create" -> assertThat(succeeds(args).out()).contains("Token (shown once", "vga_");
+      case "token list" -> assertThat(succeeds(args).out())
+          .contains("ID", "LAST USED", "reader", "admin", "vigil up admin token")
+          .doesNotContain("vga_");
       case "alerts --follow" -> {
         Path out = work.resolve("follow.out");
         Process follow = start(vigilProcess(args), out);

@@ -18,10 +18,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSocket;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LoggerContext;
@@ -54,8 +52,7 @@ class HttpHardeningIT {
         .withMetrics(true, -1, "127.0.0.1")
         .withQuotas(new WorkspaceQuotas(2, 4, 256, 5));
     try (VigilServer server = VigilServer.start(VigilConfig.forTests(data).withApi(api));
-        ClusterRegistry second = new ClusterRegistry(
-            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, server.kafkaBootstrap()))) {
+        ClusterRegistry second = new ClusterRegistry(server.kafkaClientProperties())) {
       second.start();
       assertThat(second.awaitCaughtUp(Duration.ofSeconds(30))).isTrue();
       Https https = Https.of(server);

@@ -72,7 +72,7 @@ class VigilUpIT {
         "vigil_memory_heap_after_gc_bytes", "vigil_rocksdb_block_cache_usage_bytes",
         "vigil_rocksdb_memtable_bytes{application=\"vigil-detection\"}",
         "vigil_state_store_keys{application=\"vigil-alerts\",store=\"alerts-by-fingerprint-v1\"}",
-        "vigil_state_store_sst_bytes{application=\"vigil-detection\",store=\"stage-dedup-v1\"}");
+        "vigil_state_store_sst_bytes{application=\"vigil-detection\",store=\"stage-dedup-v2\"}");
     assertThat(metrics).doesNotContain("vigil_memory_rss_bytes -1");
     HttpResponse<String> missing = http.send(get(server, "/v1/nothing"), HttpResponse.BodyHandlers.ofString());
     assertThat(missing.statusCode()).isEqualTo(404);

@@ -13,9 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LoggerContext;
 import org.junit.jupiter.api.Test;
 
 /** Finding 7 without a broker: anonymous malformed requests cost one log line per cause at most. */
@@ -23,11 +20,7 @@ class ApiRouterErrorLogTest {
 
   @Test
   void anonymousMalformedPathsAreAnswered400AndLoggedOncePerCauseWithoutStackTrace() throws Exception {
-    SecurityIT.Capture capture = new SecurityIT.Capture();
-    capture.start();
-    LoggerContext logging = (LoggerContext) LogManager.getContext(false);
-    logging.getConfiguration().getRootLogger().addAppender(capture, Level.INFO, null);
-    logging.updateLoggers();
+    SecurityIT.Capture capture = SecurityIT.Capture.attach();
     Vertx vertx = Vertx.vertx();
     try {
       Router router = Router.router(vertx);
@@ -57,8 +50,7 @@ class ApiRouterErrorLogTest {
       assertThat(lines).noneMatch(l -> l.contains(" | "));
       assertThat(lines.size()).isLessThanOrEqualTo(3);
     } finally {
-      logging.getConfiguration().getRootLogger().removeAppender("capture");
-      logging.updateLoggers();
+      capture.detach();
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
   }

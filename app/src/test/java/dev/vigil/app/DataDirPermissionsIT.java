@@ -15,9 +15,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LoggerContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -101,11 +98,7 @@ class DataDirPermissionsIT {
     Files.setPosixFilePermissions(oldDir, PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.setPosixFilePermissions(oldSegment, PosixFilePermissions.fromString("rw-r--r--"));
 
-    SecurityIT.Capture capture = new SecurityIT.Capture();
-    capture.start();
-    LoggerContext logging = (LoggerContext) LogManager.getContext(false);
-    logging.getConfiguration().getRootLogger().addAppender(capture, Level.INFO, null);
-    logging.updateLoggers();
+    SecurityIT.Capture capture = SecurityIT.Capture.attach();
     try (VigilServer server = VigilServer.start(VigilConfig.forTests(data))) {
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(oldDir))).isEqualTo("rwx------");
@@ -130,8 +123,7 @@ class DataDirPermissionsIT {
       assertThat(server.url()).isNotNull();
       System.out.println("DATADIR an rwxr-xr-x data dir with rw-r--r-- files: rwx------ and rw------- at start, warned");
     } finally {
-      logging.getConfiguration().getRootLogger().removeAppender("capture");
-      logging.updateLoggers();
+      capture.detach();
     }
   }
 }

@@ -20,9 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSocket;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LoggerContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,11 +38,7 @@ class HttpHardeningIT {
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void tokensQuotasLogsConnectionsAndMetrics() throws Exception {
-    SecurityIT.Capture capture = new SecurityIT.Capture();
-    capture.start();
-    LoggerContext logging = (LoggerContext) LogManager.getContext(false);
-    logging.getConfiguration().getRootLogger().addAppender(capture, Level.INFO, null);
-    logging.updateLoggers();
+    SecurityIT.Capture capture = SecurityIT.Capture.attach();
     Path data = dir.resolve("data");
     ApiLimits api = ApiLimits.defaults()
         .withConnections(MAX_CONNECTIONS, Duration.ofSeconds(30), HEADER_TIMEOUT)
@@ -66,8 +59,7 @@ class HttpHardeningIT {
       halfHeadersAreCut(https);
       connectionsBeyondTheLimitAreClosed(https, server);
     } finally {
-      logging.getConfiguration().getRootLogger().removeAppender("capture");
-      logging.updateLoggers();
+      capture.detach();
     }
   }
 

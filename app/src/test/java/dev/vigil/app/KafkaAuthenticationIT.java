@@ -38,9 +38,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LoggerContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,11 +56,7 @@ class KafkaAuthenticationIT {
   @Test
   @Timeout(value = 4, unit = TimeUnit.MINUTES)
   void clientsWithoutOrWithWrongCredentialsCannotReadOrWriteVigilsTopicsNorForgeAnAdminToken() throws Exception {
-    SecurityIT.Capture capture = new SecurityIT.Capture();
-    capture.start();
-    LoggerContext logging = (LoggerContext) LogManager.getContext(false);
-    logging.getConfiguration().getRootLogger().addAppender(capture, Level.INFO, null);
-    logging.updateLoggers();
+    SecurityIT.Capture capture = SecurityIT.Capture.attach();
     Path data = dir.resolve("data");
     try (VigilServer server = VigilServer.start(VigilConfig.forTests(data))) {
       Https https = Https.of(server);
@@ -112,8 +105,7 @@ class KafkaAuthenticationIT {
           + "0 writes accepted, forged admin token 401; with Vigil's credentials the same record gives admin%n",
           Topics.all().size());
     } finally {
-      logging.getConfiguration().getRootLogger().removeAppender("capture");
-      logging.updateLoggers();
+      capture.detach();
     }
   }
 

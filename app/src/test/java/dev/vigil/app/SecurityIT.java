@@ -60,6 +60,22 @@ class SecurityIT {
       super("capture", null, null, true, Property.EMPTY_ARRAY);
     }
 
+    /** A started capture of the root logger's INFO and above; {@link #detach} removes it. */
+    static Capture attach() {
+      Capture capture = new Capture();
+      capture.start();
+      LoggerContext logging = (LoggerContext) LogManager.getContext(false);
+      logging.getConfiguration().getRootLogger().addAppender(capture, Level.INFO, null);
+      logging.updateLoggers();
+      return capture;
+    }
+
+    void detach() {
+      LoggerContext logging = (LoggerContext) LogManager.getContext(false);
+      logging.getConfiguration().getRootLogger().removeAppender(getName());
+      logging.updateLoggers();
+    }
+
     @Override
     public void append(LogEvent event) {
       if (event.getLevel().isMoreSpecificThan(Level.INFO)) {
@@ -76,11 +92,7 @@ class SecurityIT {
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void tokensRolesWorkspacesTlsRateLimitAndLogs() throws Exception {
-    Capture capture = new Capture();
-    capture.start();
-    LoggerContext logging = (LoggerContext) LogManager.getContext(false);
-    logging.getConfiguration().getRootLogger().addAppender(capture, Level.INFO, null);
-    logging.updateLoggers();
+    Capture capture = Capture.attach();
     Path data = dir.resolve("data");
     try (VigilServer server = VigilServer.start(VigilConfig.forTests(data).withIngest(Duration.ofSeconds(30), RATE, BURST));
         ClusterRegistry second = new ClusterRegistry(server.kafkaClientProperties())) {
@@ -141,8 +153,7 @@ class SecurityIT {
       System.out.printf("SECURITY cross-workspace attempts=%d, leaks=0; log lines at INFO+ with the event marker=0%n",
           crossReads);
     } finally {
-      logging.getConfiguration().getRootLogger().removeAppender("capture");
-      logging.updateLoggers();
+      capture.detach();
     }
   }
 

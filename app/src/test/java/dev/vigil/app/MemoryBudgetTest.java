@@ -42,19 +42,19 @@ class MemoryBudgetTest {
   @Test
   void theDefaultBudgetSplitsIntoHeapRocksDbAndNative() {
     MemoryBudget budget = MemoryBudget.of(MemoryBudget.DEFAULT_BYTES, Role.all());
-    assertThat(budget.nativeBytes()).isEqualTo(320 * MIB);
-    assertThat(budget.rocksDbBytes()).isEqualTo(256 * MIB);
-    assertThat(budget.memtableBytes()).isEqualTo(64 * MIB);
-    assertThat(budget.writeBufferBytes()).isEqualTo(8 * MIB);
-    assertThat(budget.heapBytes()).isEqualTo(448 * MIB);
+    assertThat(budget.nativeBytes()).isEqualTo(416 * MIB);
+    assertThat(budget.rocksDbBytes()).isEqualTo(204 * MIB);
+    assertThat(budget.memtableBytes()).isEqualTo(51 * MIB);
+    assertThat(budget.writeBufferBytes()).isEqualTo(51 * MIB / 8);
+    assertThat(budget.heapBytes()).isEqualTo(404 * MIB);
     assertThat(budget.heapBytes() + budget.rocksDbBytes() + budget.nativeBytes()).isEqualTo(budget.totalBytes());
     assertThat(budget.directBytes()).isEqualTo(128 * MIB).isLessThan(budget.nativeBytes());
-    assertThat(budget.recordCacheBytes()).isEqualTo(14 * MIB);
-    assertThat(budget.producerBufferBytes()).isEqualTo(14 * MIB);
-    assertThat(budget.fetchMaxBytes()).isEqualTo(14 * MIB);
+    assertThat(budget.recordCacheBytes()).isEqualTo(404 * MIB / 32);
+    assertThat(budget.producerBufferBytes()).isEqualTo(404 * MIB / 32);
+    assertThat(budget.fetchMaxBytes()).isEqualTo(404 * MIB / 32);
     assertThat(budget.partitionFetchBytes()).isEqualTo(MIB);
-    assertThat(budget.brokerDedupeBufferBytes()).isEqualTo(28 * MIB);
-    assertThat(budget.jvmOptions()).containsExactly("-Xms448m", "-Xmx448m", "-XX:MaxDirectMemorySize=128m",
+    assertThat(budget.brokerDedupeBufferBytes()).isEqualTo(404 * MIB / 16);
+    assertThat(budget.jvmOptions()).containsExactly("-Xms404m", "-Xmx404m", "-XX:MaxDirectMemorySize=128m",
         "-Djdk.nio.maxCachedBufferSize=262144");
   }
 
@@ -62,19 +62,19 @@ class MemoryBudgetTest {
   void aGatewayAloneHasNoRocksDbShareAndAMoreHeap() {
     MemoryBudget gateway = MemoryBudget.of(MemoryBudget.DEFAULT_BYTES, EnumSet.of(Role.GATEWAY));
     assertThat(gateway.rocksDbBytes()).isZero();
-    assertThat(gateway.heapBytes()).isEqualTo(704 * MIB);
+    assertThat(gateway.heapBytes()).isEqualTo(608 * MIB);
     assertThat(MemoryBudget.of(MemoryBudget.DEFAULT_BYTES, EnumSet.of(Role.ALERTS_API)).rocksDbBytes())
-        .isEqualTo(256 * MIB);
+        .isEqualTo(204 * MIB);
   }
 
   @Test
   void everyShareGrowsWithTheBudget() {
     MemoryBudget small = MemoryBudget.of(768 * MIB, Role.all());
     MemoryBudget large = MemoryBudget.of(4096 * MIB, Role.all());
-    assertThat(small.heapBytes()).isEqualTo(288 * MIB);
-    assertThat(small.rocksDbBytes()).isEqualTo(192 * MIB);
-    assertThat(large.heapBytes()).isEqualTo(2368 * MIB);
-    assertThat(large.rocksDbBytes()).isEqualTo(1024 * MIB);
+    assertThat(small.heapBytes()).isEqualTo(231 * MIB);
+    assertThat(small.rocksDbBytes()).isEqualTo(153 * MIB);
+    assertThat(large.heapBytes()).isEqualTo(2477 * MIB);
+    assertThat(large.rocksDbBytes()).isEqualTo(819 * MIB);
     assertThat(large.writeBufferBytes()).isEqualTo(16 * MIB);
   }
 
@@ -84,6 +84,15 @@ class MemoryBudgetTest {
         .isInstanceOf(StartupException.class)
         .hasMessageContaining("--memory-budget 256 MiB is too small")
         .hasMessageContaining("512 MiB");
+  }
+
+  @Test
+  void aRoleWithStateStoresNeedsRoomForRocksDbAndAHeap() {
+    assertThat(MemoryBudget.of(512 * MIB, EnumSet.of(Role.GATEWAY)).heapBytes()).isEqualTo(160 * MIB);
+    assertThatThrownBy(() -> MemoryBudget.of(512 * MIB, EnumSet.of(Role.DETECT)))
+        .isInstanceOf(StartupException.class)
+        .hasMessageContaining("--memory-budget 512 MiB is too small")
+        .hasMessageContaining("detect and alerts-api at least 768 MiB");
   }
 
   @Test
@@ -107,8 +116,8 @@ class MemoryBudgetTest {
     try (RocksDbMemory rocksDb = RocksDbMemory.of(budget)) {
       budget.applyTo(defaults, rocksDb);
     }
-    assertThat(defaults.get(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG)).isEqualTo(14 * MIB);
-    assertThat(defaults.get("fetch.max.bytes")).isEqualTo((int) (14 * MIB));
+    assertThat(defaults.get(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG)).isEqualTo(404 * MIB / 32);
+    assertThat(defaults.get("fetch.max.bytes")).isEqualTo((int) (404 * MIB / 32));
   }
 
   private static Map<String, String> env(String budget) {
@@ -118,13 +127,13 @@ class MemoryBudgetTest {
   @Test
   void theLauncherGetsTheHeapOfTheBudgetFromFlagEnvironmentOrFile() throws Exception {
     assertThat(JvmOptions.options(new VigilDefaults(Map.of(), null), "up", "--memory-budget", "768m"))
-        .contains("-Xmx288m", "-Xms288m", "-XX:MaxDirectMemorySize=96m");
+        .contains("-Xmx231m", "-Xms231m", "-XX:MaxDirectMemorySize=96m");
     assertThat(JvmOptions.options(new VigilDefaults(env("2g"), null), "detect"))
-        .contains("-Xmx1088m");
+        .contains("-Xmx1095m");
     Path file = Files.writeString(dir.resolve("vigil.yaml"), "memory-budget: 2g\n");
     assertThat(JvmOptions.options(new VigilDefaults(Map.of(), file), "up", "--config", file.toString()))
-        .contains("-Xmx1088m");
-    assertThat(JvmOptions.options(new VigilDefaults(Map.of(), null), "up")).contains("-Xmx448m");
+        .contains("-Xmx1095m");
+    assertThat(JvmOptions.options(new VigilDefaults(Map.of(), null), "up")).contains("-Xmx404m");
   }
 
   @Test
@@ -152,9 +161,9 @@ class MemoryBudgetTest {
   @Test
   void aHeapThatIsNotTheBudgetsShareIsReported() {
     MemoryBudget budget = MemoryBudget.of(MemoryBudget.DEFAULT_BYTES, Role.all());
-    assertThat(JvmOptions.checkHeap(budget, 448 * MIB)).isEmpty();
+    assertThat(JvmOptions.checkHeap(budget, 404 * MIB)).isEmpty();
     assertThat(JvmOptions.checkHeap(budget, 430 * MIB)).isEmpty();
     assertThat(JvmOptions.checkHeap(budget, 4096 * MIB)).hasValueSatisfying(warning -> assertThat(warning)
-        .contains("maximum heap is 4 GiB", "gives the heap 448 MiB", "-Xmx448m"));
+        .contains("maximum heap is 4 GiB", "gives the heap 404 MiB", "-Xmx404m"));
   }
 }

@@ -12,8 +12,12 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.test.TestRecord;
 
@@ -63,19 +67,67 @@ public final class StateSize {
         }
       }
       long total = 0;
-      System.out.printf("%-36s %10s %14s %12s%n", "store", "entries", "bytes (k+v)", "per principal");
+      long totalDisk = 0;
+      long totalMemory = 0;
+      System.out.printf("%-36s %10s %14s %12s %14s %16s%n", "store", "entries", "bytes (k+v)", "per principal",
+          "RocksDB disk", "RocksDB memory");
       for (String name : STORES) {
         long[] size = measure(load, name);
+        long disk = diskBytes(load, stateDir, name);
+        long memory = rocksDbMemoryBytes(load, name);
         total += size[1];
-        System.out.printf("%-36s %10d %14d %12.1f%n", name, size[0], size[1], size[1] / (double) principals);
+        totalDisk += disk;
+        totalMemory += memory;
+        System.out.printf("%-36s %10d %14d %12.1f %14d %16d%n", name, size[0], size[1],
+            size[1] / (double) principals, disk, memory);
       }
-      System.out.printf("%-36s %10s %14d %12.1f%n", "total (changelog after compaction)", "", total,
-          total / (double) principals);
+      System.out.printf("%-36s %10s %14d %12.1f %14d %16d%n", "total (changelog after compaction)", "", total,
+          total / (double) principals, totalDisk, totalMemory);
     } finally {
       try (Stream<Path> paths = Files.walk(stateDir)) {
         paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
       }
     }
+  }
+
+  /**
+   * Bytes of the store's RocksDB files after a flush (its write-back cache and memtables written out):
+   * what the store takes on disk. Window and session stores keep one RocksDB per segment; all count.
+   */
+  private static long diskBytes(StatefulLoad load, Path stateDir, String name) throws IOException {
+    StateStore store = load.driver.getAllStateStores().get(name);
+    if (store == null) {
+      return 0;
+    }
+    store.flush();
+    long bytes = 0;
+    try (Stream<Path> paths = Files.walk(stateDir)) {
+      for (Path path : (Iterable<Path>) paths::iterator) {
+        if (Files.isRegularFile(path) && path.toString().contains("/" + name + "/")) {
+          bytes += Files.size(path);
+        }
+      }
+    }
+    return bytes;
+  }
+
+  /**
+   * The store's RocksDB memory by RocksDB's own accounting (memtables, table readers' index and
+   * filter blocks, its block cache), from the metrics Kafka Streams exposes. The driver gives each
+   * store RocksDB's per-store defaults; under Vigil's memory budget these are all charged to the one
+   * shared block cache instead, so they are bounded by it and do not add up per store.
+   */
+  private static long rocksDbMemoryBytes(StatefulLoad load, String name) {
+    Set<String> wanted = Set.of("size-all-mem-tables", "estimate-table-readers-mem", "block-cache-usage");
+    long bytes = 0;
+    for (Map.Entry<MetricName, ? extends Metric> metric : load.driver.metrics().entrySet()) {
+      MetricName id = metric.getKey();
+      if (wanted.contains(id.name()) && name.equals(id.tags().get("rocksdb-state-id"))
+          && metric.getValue().metricValue() instanceof Number value) {
+        bytes += value.longValue();
+      }
+    }
+    return bytes;
   }
 
   /** Live entries and their key + value bytes: the latest record per key of the store's changelog. */

@@ -20,7 +20,7 @@ import java.time.Duration;
  * @param metricsBind the address of {@code metricsPort}
  * @param quotas per-workspace quotas on clusters, labels and tokens
  */
-record ApiLimits(
+public record ApiLimits(
     int maxConnections,
     Duration idleTimeout,
     Duration headerTimeout,
@@ -41,7 +41,7 @@ record ApiLimits(
   static final int DEFAULT_MAX_STREAMS_PER_WORKSPACE = 16;
   static final long DEFAULT_STREAM_BUFFER = 1024 * 1024;
 
-  ApiLimits {
+  public ApiLimits {
     if (maxConnections < 1) {
       throw new StartupException("--max-connections " + maxConnections + " must be at least 1");
     }
@@ -69,28 +69,28 @@ record ApiLimits(
     }
   }
 
-  static ApiLimits defaults() {
+  public static ApiLimits defaults() {
     return new ApiLimits(DEFAULT_MAX_CONNECTIONS, DEFAULT_IDLE_TIMEOUT, DEFAULT_HEADER_TIMEOUT,
         DEFAULT_MAX_STREAMS, DEFAULT_MAX_STREAMS_PER_TOKEN, DEFAULT_MAX_STREAMS_PER_WORKSPACE,
         DEFAULT_STREAM_BUFFER, false, -1, "127.0.0.1", WorkspaceQuotas.defaults());
   }
 
-  ApiLimits withConnections(int max, Duration idle, Duration header) {
+  public ApiLimits withConnections(int max, Duration idle, Duration header) {
     return new ApiLimits(max, idle, header, maxStreams, maxStreamsPerToken, maxStreamsPerWorkspace,
         streamBufferBytes, metricsToken, metricsPort, metricsBind, quotas);
   }
 
-  ApiLimits withStreams(int max, int perToken, int perWorkspace, long bufferBytes) {
+  public ApiLimits withStreams(int max, int perToken, int perWorkspace, long bufferBytes) {
     return new ApiLimits(maxConnections, idleTimeout, headerTimeout, max, perToken, perWorkspace, bufferBytes,
         metricsToken, metricsPort, metricsBind, quotas);
   }
 
-  ApiLimits withMetrics(boolean token, int port, String bind) {
+  public ApiLimits withMetrics(boolean token, int port, String bind) {
     return new ApiLimits(maxConnections, idleTimeout, headerTimeout, maxStreams, maxStreamsPerToken,
         maxStreamsPerWorkspace, streamBufferBytes, token, port, bind, quotas);
   }
 
-  ApiLimits withQuotas(WorkspaceQuotas q) {
+  public ApiLimits withQuotas(WorkspaceQuotas q) {
     return new ApiLimits(maxConnections, idleTimeout, headerTimeout, maxStreams, maxStreamsPerToken,
         maxStreamsPerWorkspace, streamBufferBytes, metricsToken, metricsPort, metricsBind, q);
   }

@@ -1,5 +1,7 @@
 package dev.vigil.app;
 
+import dev.vigil.app.memory.MemoryBudget;
+import dev.vigil.app.settings.VigilDefaults;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
@@ -39,7 +41,7 @@ public final class JvmOptions {
       if (sub == null || !(sub.commandSpec().userObject() instanceof RoleCommand command)) {
         return List.of();
       }
-      return MemoryBudget.of(command.options.memoryBudget, command.roles()).jvmOptions();
+      return MemoryBudget.of(command.options.memoryBudget(), command.roles()).jvmOptions();
     } catch (CommandLine.ParameterException | StartupException e) {
       return List.of();
     }

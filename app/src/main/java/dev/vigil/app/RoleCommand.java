@@ -1,5 +1,6 @@
 package dev.vigil.app;
 
+import dev.vigil.app.settings.ServerOptions;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;

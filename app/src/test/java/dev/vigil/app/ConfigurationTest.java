@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.vigil.app.settings.ServerOptions;
+import dev.vigil.app.settings.VigilConfig;
+import dev.vigil.app.settings.VigilDefaults;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -1,8 +1,9 @@
-package dev.vigil.app;
+package dev.vigil.app.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vigil.app.Role;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;

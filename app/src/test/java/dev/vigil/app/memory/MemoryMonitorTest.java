@@ -1,7 +1,8 @@
-package dev.vigil.app;
+package dev.vigil.app.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.app.Role;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;

@@ -1,5 +1,9 @@
-package dev.vigil.app;
+package dev.vigil.app.settings;
 
+import dev.vigil.app.ApiLimits;
+import dev.vigil.app.Role;
+import dev.vigil.app.StartupException;
+import dev.vigil.app.memory.MemoryBudget;
 import dev.vigil.detection.stateful.StatefulConfig;
 import dev.vigil.ingest.IngestLimits;
 import dev.vigil.ingest.admission.AdmissionSettings;
@@ -41,7 +45,7 @@ import java.util.Set;
  * @param memory the memory budget and its split into heap, RocksDB and Kafka buffers
  * @param api bounds of the HTTPS API: connections, live streams, metrics exposure, quotas
  */
-record VigilConfig(
+public record VigilConfig(
     Path dataDir,
     String bindHost,
     int port,
@@ -68,12 +72,12 @@ record VigilConfig(
     MemoryBudget memory,
     ApiLimits api) {
 
-  static final int DEFAULT_PORT = 8443;
-  static final long DEFAULT_BODY_LIMIT = 12L * 1024 * 1024;
-  static final Duration DEFAULT_BASELINE_LEARNING = Duration.ofDays(7);
-  static final Duration DEFAULT_BASELINE_TTL = Duration.ofDays(30);
+  public static final int DEFAULT_PORT = 8443;
+  public static final long DEFAULT_BODY_LIMIT = 12L * 1024 * 1024;
+  public static final Duration DEFAULT_BASELINE_LEARNING = Duration.ofDays(7);
+  public static final Duration DEFAULT_BASELINE_TTL = Duration.ofDays(30);
 
-  VigilConfig {
+  public VigilConfig {
     if (port < 0 || port > 65535) {
       throw new StartupException("port " + port + " is out of range: use 1-65535 (or 0 for a free port)");
     }
@@ -129,7 +133,7 @@ record VigilConfig(
   }
 
   /** The stateful detectors' settings. */
-  StatefulConfig stateful() {
+  public StatefulConfig stateful() {
     return stateful(baselineLearning, baselineTtl, threatIntelFiles);
   }
 
@@ -144,7 +148,7 @@ record VigilConfig(
     }
   }
 
-  static VigilConfig forTests(Path dataDir) {
+  public static VigilConfig forTests(Path dataDir) {
     return new VigilConfig(dataDir, "127.0.0.1", 0, null, null, null, List.of(), DEFAULT_BODY_LIMIT, 1,
         Duration.ofHours(1), Duration.ofMinutes(15), null, false, DEFAULT_BASELINE_LEARNING, DEFAULT_BASELINE_TTL,
         List.of(), null, Role.all(), KafkaOverrides.none(), IngestLimits.DEFAULT_BODY_TIMEOUT,
@@ -152,21 +156,21 @@ record VigilConfig(
         MemoryBudget.of(MemoryBudget.DEFAULT_BYTES, Role.all()), null);
   }
 
-  VigilConfig withRules(Path dir, boolean lenient) {
+  public VigilConfig withRules(Path dir, boolean lenient) {
     return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames, bodyLimitBytes,
         streamThreads, alertDedupWindow, unhealthyAfter, dir, lenient, baselineLearning, baselineTtl,
         threatIntelFiles, detectionConfig, roles, kafka, bodyTimeout, ingestRate, ingestBurst, admission,
         memory, api);
   }
 
-  VigilConfig withBaselineLearning(Duration learning) {
+  public VigilConfig withBaselineLearning(Duration learning) {
     return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames,
         bodyLimitBytes, streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient, learning,
         baselineTtl, threatIntelFiles, detectionConfig, roles, kafka, bodyTimeout, ingestRate, ingestBurst, admission,
         memory, api);
   }
 
-  VigilConfig withThreatIntelFiles(List<Path> files) {
+  public VigilConfig withThreatIntelFiles(List<Path> files) {
     return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames,
         bodyLimitBytes, streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient,
         baselineLearning, baselineTtl, files, detectionConfig, roles, kafka, bodyTimeout, ingestRate, ingestBurst, admission,
@@ -174,40 +178,40 @@ record VigilConfig(
   }
 
   /** The same configuration with this detection config file. */
-  VigilConfig withDetectionConfig(Path file) {
+  public VigilConfig withDetectionConfig(Path file) {
     return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames, bodyLimitBytes,
         streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient, baselineLearning, baselineTtl,
         threatIntelFiles, file, roles, kafka, bodyTimeout, ingestRate, ingestBurst, admission,
         memory, api);
   }
 
-  VigilConfig withKafkaBootstrap(String bootstrap) {
+  public VigilConfig withKafkaBootstrap(String bootstrap) {
     return withRoles(roles, bootstrap);
   }
 
   /** The same configuration with these properties for every Kafka client ({@code --kafka-property}). */
-  VigilConfig withKafkaClientProperties(Map<String, String> client) {
+  public VigilConfig withKafkaClientProperties(Map<String, String> client) {
     return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames, bodyLimitBytes,
         streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient, baselineLearning, baselineTtl,
         threatIntelFiles, detectionConfig, roles, KafkaOverrides.of(client, kafka.producer(), kafka.streams()),
         bodyTimeout, ingestRate, ingestBurst, admission, memory, api);
   }
 
-  VigilConfig withIngest(Duration timeout, double rate, int burst) {
+  public VigilConfig withIngest(Duration timeout, double rate, int burst) {
     return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames, bodyLimitBytes,
         streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient, baselineLearning, baselineTtl,
         threatIntelFiles, detectionConfig, roles, kafka, timeout, rate, burst, admission, memory, api);
   }
 
   /** The same configuration with this admission control (see {@link AdmissionSettings}). */
-  VigilConfig withAdmission(AdmissionSettings settings) {
+  public VigilConfig withAdmission(AdmissionSettings settings) {
     return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames, bodyLimitBytes,
         streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient, baselineLearning, baselineTtl,
         threatIntelFiles, detectionConfig, roles, kafka, bodyTimeout, ingestRate, ingestBurst, settings,
         memory, api);
   }
 
-  VigilConfig withApi(ApiLimits limits) {
+  public VigilConfig withApi(ApiLimits limits) {
     return new VigilConfig(dataDir, bindHost, port, kafkaBootstrap, tlsCert, tlsKey, hostnames, bodyLimitBytes,
         streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient, baselineLearning, baselineTtl,
         threatIntelFiles, detectionConfig, roles, kafka, bodyTimeout, ingestRate, ingestBurst, admission, memory,
@@ -215,24 +219,24 @@ record VigilConfig(
   }
 
   /** The gateway's limits from this configuration. */
-  IngestLimits ingestLimits() {
+  public IngestLimits ingestLimits() {
     return IngestLimits.defaults().withMaxBodyBytes(bodyLimitBytes).withBodyTimeout(bodyTimeout)
         .withRateLimit(ingestRate, ingestBurst);
   }
 
-  boolean runs(Role role) {
+  public boolean runs(Role role) {
     return roles.contains(role);
   }
 
   /** The same configuration running only {@code only}, against {@code bootstrap}. */
-  VigilConfig withRoles(Set<Role> only, String bootstrap) {
+  public VigilConfig withRoles(Set<Role> only, String bootstrap) {
     return new VigilConfig(dataDir, bindHost, port, bootstrap, tlsCert, tlsKey, hostnames, bodyLimitBytes,
         streamThreads, alertDedupWindow, unhealthyAfter, rulesDir, rulesLenient, baselineLearning, baselineTtl,
         threatIntelFiles, detectionConfig, only, kafka, bodyTimeout, ingestRate, ingestBurst, admission,
         MemoryBudget.of(memory.totalBytes(), only), api);
   }
 
-  boolean embeddedKafka() {
+  public boolean embeddedKafka() {
     return kafkaBootstrap == null;
   }
 }

@@ -1,5 +1,7 @@
-package dev.vigil.app;
+package dev.vigil.app.memory;
 
+import dev.vigil.app.Role;
+import dev.vigil.app.StartupException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -36,25 +38,25 @@ import picocli.CommandLine;
  * @param totalBytes the whole budget: what the process's resident memory should stay under
  * @param streams whether the process runs a Streams application (detect or alerts-api)
  */
-record MemoryBudget(long totalBytes, boolean streams) {
-  static final long MIB = 1024L * 1024;
-  static final long DEFAULT_BYTES = 1024 * MIB;
-  static final long MIN_BYTES = 512 * MIB;
-  static final String DEFAULT = "1g";
+public record MemoryBudget(long totalBytes, boolean streams) {
+  public static final long MIB = 1024L * 1024;
+  public static final long DEFAULT_BYTES = 1024 * MIB;
+  public static final long MIN_BYTES = 512 * MIB;
+  public static final String DEFAULT = "1g";
 
   /** The key under which the shared {@link RocksDbMemory} reaches {@link BoundedRocksDbConfig}. */
-  static final String ROCKSDB_MEMORY_CONFIG = "vigil.rocksdb.memory";
+  public static final String ROCKSDB_MEMORY_CONFIG = "vigil.rocksdb.memory";
 
   private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kmgt]?)(?:i?b)?");
 
-  MemoryBudget {
+  public MemoryBudget {
     if (totalBytes < MIN_BYTES) {
       throw new StartupException("--memory-budget " + format(totalBytes) + " is too small: Vigil needs at least "
           + format(MIN_BYTES) + " (768m for vigil up with its embedded broker)");
     }
   }
 
-  static MemoryBudget of(long totalBytes, Set<Role> roles) {
+  public static MemoryBudget of(long totalBytes, Set<Role> roles) {
     return new MemoryBudget(totalBytes, roles.contains(Role.DETECT) || roles.contains(Role.ALERTS_API));
   }
 
@@ -62,7 +64,7 @@ record MemoryBudget(long totalBytes, boolean streams) {
    * Bytes of a size such as {@code 1g}, {@code 768m}, {@code 1.5GiB} or {@code 1073741824}: binary
    * units (k, m, g, t), case-insensitive.
    */
-  static long parseSize(String text) {
+  public static long parseSize(String text) {
     Matcher m = SIZE.matcher(text == null ? "" : text.trim().toLowerCase(Locale.ROOT));
     if (!m.matches()) {
       throw new IllegalArgumentException("'" + text + "' is not a size: give a number of bytes with an optional"
@@ -83,7 +85,7 @@ record MemoryBudget(long totalBytes, boolean streams) {
   }
 
   /** A size in the unit that reads best: {@code 1 GiB}, {@code 768 MiB}, {@code 1.5 GiB}. */
-  static String format(long bytes) {
+  public static String format(long bytes) {
     if (bytes >= 1024 * MIB && bytes * 10 % (1024 * MIB) == 0) {
       return trim(bytes / (1024.0 * MIB)) + " GiB";
     }
@@ -98,62 +100,62 @@ record MemoryBudget(long totalBytes, boolean streams) {
   }
 
   /** Metaspace, code cache, thread stacks, GC structures and direct buffers: outside heap and RocksDB. */
-  long nativeBytes() {
+  public long nativeBytes() {
     return 192 * MIB + totalBytes / 8;
   }
 
   /** The block cache shared by every RocksDB store, memtables and index and filter blocks included. */
-  long rocksDbBytes() {
+  public long rocksDbBytes() {
     return streams ? totalBytes / 4 : 0;
   }
 
   /** The part of {@link #rocksDbBytes()} the write buffer manager lets memtables take. */
-  long memtableBytes() {
+  public long memtableBytes() {
     return rocksDbBytes() / 4;
   }
 
   /** One memtable of one store: small enough that every store's active memtable fits many times. */
-  long writeBufferBytes() {
+  public long writeBufferBytes() {
     return Math.max(MIB, Math.min(16 * MIB, memtableBytes() / 8));
   }
 
   /** The Java heap: {@code -Xmx} and {@code -Xms}. */
-  long heapBytes() {
+  public long heapBytes() {
     return roundDownToMib(totalBytes - nativeBytes() - rocksDbBytes());
   }
 
   /** {@code -XX:MaxDirectMemorySize}: NIO and Netty buffers, part of {@link #nativeBytes()}. */
-  long directBytes() {
+  public long directBytes() {
     return roundDownToMib(totalBytes / 8);
   }
 
   /** Kafka Streams' record cache of one application ({@code statestore.cache.max.bytes}). */
-  long recordCacheBytes() {
+  public long recordCacheBytes() {
     return heapBytes() / 32;
   }
 
   /** {@code buffer.memory} of every producer. */
-  long producerBufferBytes() {
+  public long producerBufferBytes() {
     return heapBytes() / 32;
   }
 
   /** {@code fetch.max.bytes} of every consumer. */
-  long fetchMaxBytes() {
+  public long fetchMaxBytes() {
     return heapBytes() / 32;
   }
 
   /** {@code max.partition.fetch.bytes} of every consumer: Kafka's default of 1 MiB unless the fetch is smaller. */
-  long partitionFetchBytes() {
+  public long partitionFetchBytes() {
     return Math.min(MIB, fetchMaxBytes());
   }
 
   /** The embedded broker's log-cleaner buffer ({@code log.cleaner.dedupe.buffer.size}, 128 MiB by default). */
-  long brokerDedupeBufferBytes() {
+  public long brokerDedupeBufferBytes() {
     return heapBytes() / 16;
   }
 
   /** The JVM options the launcher starts a server with. */
-  List<String> jvmOptions() {
+  public List<String> jvmOptions() {
     long heapMib = heapBytes() / MIB;
     return List.of("-Xms" + heapMib + "m", "-Xmx" + heapMib + "m",
         "-XX:MaxDirectMemorySize=" + directBytes() / MIB + "m",
@@ -162,7 +164,7 @@ record MemoryBudget(long totalBytes, boolean streams) {
   }
 
   /** Properties of every producer and consumer; an operator's own value of a key wins. */
-  Map<String, Object> clientDefaults() {
+  public Map<String, Object> clientDefaults() {
     Map<String, Object> defaults = new LinkedHashMap<>();
     defaults.put(ProducerConfig.BUFFER_MEMORY_CONFIG, producerBufferBytes());
     defaults.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, (int) fetchMaxBytes());
@@ -174,7 +176,7 @@ record MemoryBudget(long totalBytes, boolean streams) {
    * Adds to a Streams application's properties the bounded RocksDB configuration sharing
    * {@code rocksDb}, the record cache and the client buffers, unless the operator set them.
    */
-  void applyTo(Properties props, RocksDbMemory rocksDb) {
+  public void applyTo(Properties props, RocksDbMemory rocksDb) {
     props.putIfAbsent(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbConfig.class.getName());
     props.put(ROCKSDB_MEMORY_CONFIG, rocksDb);
     props.putIfAbsent(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, recordCacheBytes());
@@ -191,12 +193,12 @@ record MemoryBudget(long totalBytes, boolean streams) {
   }
 
   /** Properties of the embedded broker that {@code vigil up} starts in this JVM. */
-  Map<String, String> brokerOverrides() {
+  public Map<String, String> brokerOverrides() {
     return Map.of("log.cleaner.dedupe.buffer.size", Long.toString(brokerDedupeBufferBytes()));
   }
 
   /** One line for the start-up log. */
-  String describe() {
+  public String describe() {
     return "memory budget " + format(totalBytes) + ": heap " + format(heapBytes()) + ", RocksDB "
         + format(rocksDbBytes()) + " (memtables " + format(memtableBytes()) + "), native " + format(nativeBytes());
   }
@@ -206,7 +208,7 @@ record MemoryBudget(long totalBytes, boolean streams) {
   }
 
   /** picocli's converter of {@code --memory-budget}, so a bad value is reported with its source. */
-  static final class SizeConverter implements CommandLine.ITypeConverter<Long> {
+  public static final class SizeConverter implements CommandLine.ITypeConverter<Long> {
     @Override
     public Long convert(String value) {
       try {

@@ -1,7 +1,11 @@
-package dev.vigil.app;
+package dev.vigil.app.settings;
 
-import dev.vigil.ingest.admission.AdmissionSettings;
+import dev.vigil.app.ApiLimits;
+import dev.vigil.app.Role;
+import dev.vigil.app.StartupException;
+import dev.vigil.app.memory.MemoryBudget;
 import dev.vigil.ingest.WorkspaceQuotas;
+import dev.vigil.ingest.admission.AdmissionSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +22,7 @@ import picocli.CommandLine.Option;
  * {@code VIGIL_NAME} and from the key {@code name} of the YAML file given by {@code --config}
  * ({@link VigilDefaults}); a flag wins over the environment, which wins over the file.
  */
-final class ServerOptions {
+public final class ServerOptions {
   @Option(names = "--config", description = "YAML file of these options, keys without the leading dashes (env VIGIL_CONFIG)")
   Path configFile;
 
@@ -112,6 +116,11 @@ final class ServerOptions {
           + "the JVM with the heap this gives, e.g. 768m or 2g (env VIGIL_MEMORY_BUDGET, default ${DEFAULT-VALUE})")
   long memoryBudget;
 
+  /** The {@code --memory-budget} in bytes, for the launcher's JVM options. */
+  public long memoryBudget() {
+    return memoryBudget;
+  }
+
   @Option(names = "--max-connections", defaultValue = "1000",
       description = "open connections of the HTTPS port; beyond it a new connection is closed at once (env VIGIL_MAX_CONNECTIONS, default ${DEFAULT-VALUE})")
   int maxConnections;
@@ -189,7 +198,7 @@ final class ServerOptions {
   }
 
   /** The validated configuration of a process running {@code roles}. */
-  VigilConfig toConfig(CommandSpec spec, Set<Role> roles) {
+  public VigilConfig toConfig(CommandSpec spec, Set<Role> roles) {
     VigilDefaults.of(spec).checkFileKeys(spec);
     return new VigilConfig(dataDir, bind, port, kafkaBootstrap, tlsCert, tlsKey,
         hostnames == null ? List.of() : hostnames, bodyLimit, streamThreads, alertWindow, unhealthyAfter,

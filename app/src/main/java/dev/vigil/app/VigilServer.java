@@ -11,6 +11,7 @@ import dev.vigil.alerts.StreamIds;
 import dev.vigil.app.memory.MemoryBudget;
 import dev.vigil.app.memory.MemoryMonitor;
 import dev.vigil.app.memory.RocksDbMemory;
+import dev.vigil.app.settings.Settings;
 import dev.vigil.app.settings.VigilConfig;
 import dev.vigil.detection.DetectionApp;
 import dev.vigil.detection.DetectionConfig;
@@ -104,7 +105,7 @@ final class VigilServer implements AutoCloseable {
 
   private VigilServer(VigilConfig config) {
     this.config = config;
-    this.dataDir = new DataDir(config.dataDir());
+    this.dataDir = new DataDir(config.get(Settings.DATA_DIR));
   }
 
   /**
@@ -164,13 +165,14 @@ final class VigilServer implements AutoCloseable {
     SigmaCatalogue catalogue = null;
     DetectionConfig detectionConfig = null;
     if (detectRole) {
-      DetectionRules detectionRules = detectionRules(config.detectionConfig());
+      DetectionRules detectionRules = detectionRules(config.get(Settings.DETECTION_CONFIG));
       detectionConfig = DetectionConfig.defaults(metrics)
           .withRules(detectionRules)
           .withStateful(config.stateful());
       try {
         catalogue = SigmaCatalogue.load(DetectorCatalogue.builtIn(detectionConfig).all(),
-            SigmaConfig.defaults().withRulesDir(config.rulesDir()).withLenient(config.rulesLenient()),
+            SigmaConfig.defaults().withRulesDir(config.get(Settings.RULES_DIR))
+                .withLenient(config.get(Settings.RULES_LENIENT)),
             metrics);
       } catch (RuleLoadException | IllegalArgumentException e) {
         throw new StartupException(e.getMessage(), e);
@@ -208,14 +210,14 @@ final class VigilServer implements AutoCloseable {
           + " use --metrics-port (a separate address) instead");
     }
 
-    tls = config.tlsCert() != null
-        ? TlsMaterial.fromFiles(config.tlsCert(), config.tlsKey())
-        : TlsMaterial.loadOrCreate(dataDir.tlsDir(), config.hostnames());
+    tls = config.get(Settings.TLS_CERT) != null
+        ? TlsMaterial.fromFiles(config.get(Settings.TLS_CERT), config.get(Settings.TLS_KEY))
+        : TlsMaterial.loadOrCreate(dataDir.tlsDir(), config.get(Settings.HOSTNAME));
 
     ClusterActivity activity = null;
     IngestLimits limits = null;
     if (gatewayRole) {
-      activity = new ClusterActivity(config.unhealthyAfter(), java.time.Clock.systemUTC());
+      activity = new ClusterActivity(config.get(Settings.UNHEALTHY_AFTER), java.time.Clock.systemUTC());
       limits = config.ingestLimits();
       Map<String, Object> producer = new HashMap<>(kafkaClientConfig());
       producer.putAll(config.kafka().producer());
@@ -237,7 +239,7 @@ final class VigilServer implements AutoCloseable {
           builder -> DetectionTopology.addTo(builder, detectionSettings, detectors));
     }
     if (alertsRole) {
-      AlertsConfig alertsConfig = AlertsConfig.defaults(metrics).withDedupWindow(config.alertDedupWindow());
+      AlertsConfig alertsConfig = AlertsConfig.defaults(metrics).withDedupWindow(config.get(Settings.ALERT_WINDOW));
       alerts = streams(AlertsApp.streamsProperties(bootstrap, dataDir.streamsDir()),
           builder -> AlertsTopology.addTo(builder, alertsConfig));
     }
@@ -273,8 +275,8 @@ final class VigilServer implements AutoCloseable {
         statusSink, feed, metrics, this::ready, config.api(), streamIds));
     ApiLimits api = config.api();
     HttpServerOptions options = tls.applyTo(new HttpServerOptions())
-        .setHost(config.bindHost())
-        .setPort(config.port())
+        .setHost(config.get(Settings.BIND))
+        .setPort(config.get(Settings.PORT))
         .setCompressionSupported(true)
         .setIdleTimeout((int) api.idleTimeout().toSeconds())
         .setIdleTimeoutUnit(TimeUnit.SECONDS);
@@ -296,8 +298,8 @@ final class VigilServer implements AutoCloseable {
           .listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       LOG.info("Metrics on http://{}:{}/metrics", api.metricsBind(), metricsServer.actualPort());
     }
-    String host = config.bindHost().equals("0.0.0.0") || config.bindHost().equals("::")
-        ? "localhost" : config.bindHost();
+    String bind = config.get(Settings.BIND);
+    String host = bind.equals("0.0.0.0") || bind.equals("::") ? "localhost" : bind;
     url = "https://" + host + ":" + httpServer.actualPort();
 
     awaitStreamsRunning();
@@ -363,7 +365,7 @@ final class VigilServer implements AutoCloseable {
     config.kafka().client().forEach(props::putIfAbsent);
     props.putAll(config.kafka().streams());
     props.putAll(kafkaSecurity);
-    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.get(Settings.STREAM_THREADS));
     // After a crash, a restarted process waits this long for its old member to be declared dead.
     props.putIfAbsent(StreamsConfig.consumerPrefix("session.timeout.ms"), 10_000);
     props.putIfAbsent(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), 2_000);

@@ -57,7 +57,7 @@ class JvmOptionsTest {
 
   @Test
   void aHeapThatIsNotTheBudgetsShareIsReported() {
-    MemoryBudget budget = MemoryBudget.of(MemoryBudget.DEFAULT_BYTES, Role.all());
+    MemoryBudget budget = MemoryBudget.of(1024 * MIB, Role.all());
     assertThat(JvmOptions.checkHeap(budget, 448 * MIB)).isEmpty();
     assertThat(JvmOptions.checkHeap(budget, 430 * MIB)).isEmpty();
     assertThat(JvmOptions.checkHeap(budget, 4096 * MIB)).hasValueSatisfying(warning -> assertThat(warning)

@@ -40,12 +40,10 @@ import picocli.CommandLine;
  */
 public record MemoryBudget(long totalBytes, boolean streams) {
   public static final long MIB = 1024L * 1024;
-  public static final long DEFAULT_BYTES = 1024 * MIB;
-  public static final long MIN_BYTES = 512 * MIB;
-  public static final String DEFAULT = "1g";
+  static final long MIN_BYTES = 512 * MIB;
 
   /** The key under which the shared {@link RocksDbMemory} reaches {@link BoundedRocksDbConfig}. */
-  public static final String ROCKSDB_MEMORY_CONFIG = "vigil.rocksdb.memory";
+  static final String ROCKSDB_MEMORY_CONFIG = "vigil.rocksdb.memory";
 
   private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kmgt]?)(?:i?b)?");
 
@@ -64,7 +62,7 @@ public record MemoryBudget(long totalBytes, boolean streams) {
    * Bytes of a size such as {@code 1g}, {@code 768m}, {@code 1.5GiB} or {@code 1073741824}: binary
    * units (k, m, g, t), case-insensitive.
    */
-  public static long parseSize(String text) {
+  static long parseSize(String text) {
     Matcher m = SIZE.matcher(text == null ? "" : text.trim().toLowerCase(Locale.ROOT));
     if (!m.matches()) {
       throw new IllegalArgumentException("'" + text + "' is not a size: give a number of bytes with an optional"
@@ -100,22 +98,22 @@ public record MemoryBudget(long totalBytes, boolean streams) {
   }
 
   /** Metaspace, code cache, thread stacks, GC structures and direct buffers: outside heap and RocksDB. */
-  public long nativeBytes() {
+  long nativeBytes() {
     return 192 * MIB + totalBytes / 8;
   }
 
   /** The block cache shared by every RocksDB store, memtables and index and filter blocks included. */
-  public long rocksDbBytes() {
+  long rocksDbBytes() {
     return streams ? totalBytes / 4 : 0;
   }
 
   /** The part of {@link #rocksDbBytes()} the write buffer manager lets memtables take. */
-  public long memtableBytes() {
+  long memtableBytes() {
     return rocksDbBytes() / 4;
   }
 
   /** One memtable of one store: small enough that every store's active memtable fits many times. */
-  public long writeBufferBytes() {
+  long writeBufferBytes() {
     return Math.max(MIB, Math.min(16 * MIB, memtableBytes() / 8));
   }
 
@@ -125,32 +123,32 @@ public record MemoryBudget(long totalBytes, boolean streams) {
   }
 
   /** {@code -XX:MaxDirectMemorySize}: NIO and Netty buffers, part of {@link #nativeBytes()}. */
-  public long directBytes() {
+  long directBytes() {
     return roundDownToMib(totalBytes / 8);
   }
 
   /** Kafka Streams' record cache of one application ({@code statestore.cache.max.bytes}). */
-  public long recordCacheBytes() {
+  long recordCacheBytes() {
     return heapBytes() / 32;
   }
 
   /** {@code buffer.memory} of every producer. */
-  public long producerBufferBytes() {
+  long producerBufferBytes() {
     return heapBytes() / 32;
   }
 
   /** {@code fetch.max.bytes} of every consumer. */
-  public long fetchMaxBytes() {
+  long fetchMaxBytes() {
     return heapBytes() / 32;
   }
 
   /** {@code max.partition.fetch.bytes} of every consumer: Kafka's default of 1 MiB unless the fetch is smaller. */
-  public long partitionFetchBytes() {
+  long partitionFetchBytes() {
     return Math.min(MIB, fetchMaxBytes());
   }
 
   /** The embedded broker's log-cleaner buffer ({@code log.cleaner.dedupe.buffer.size}, 128 MiB by default). */
-  public long brokerDedupeBufferBytes() {
+  long brokerDedupeBufferBytes() {
     return heapBytes() / 16;
   }
 

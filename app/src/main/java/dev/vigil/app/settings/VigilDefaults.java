@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -28,11 +27,10 @@ import picocli.CommandLine.Model.OptionSpec;
  * so a bad value is reported with its source.
  */
 public final class VigilDefaults implements CommandLine.IDefaultValueProvider {
-  public static final String ENV_PREFIX = "VIGIL_";
-  public static final String CONFIG_ENV = "VIGIL_CONFIG";
+  public static final String CONFIG_ENV = Settings.CONFIG.env();
 
-  /** Environment variables that are not options: read by the launcher script or the agent. */
-  public static final Set<String> NON_OPTION_ENV = Set.of("VIGIL_JAVA_OPTS", CONFIG_ENV);
+  /** Environment variables that are read before the options are ({@code VIGIL_CONFIG}) or are none (the launcher's). */
+  public static final Set<String> NON_OPTION_ENV = nonOptionEnv();
 
   private final Map<String, String> env;
   private final Path configFile;
@@ -69,17 +67,13 @@ public final class VigilDefaults implements CommandLine.IDefaultValueProvider {
     return option.longestName().replaceFirst("^-+", "");
   }
 
-  public static String envName(String key) {
-    return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('-', '_');
-  }
-
   @Override
   public String defaultValue(ArgSpec arg) {
     if (!(arg instanceof OptionSpec option) || option.usageHelp() || option.versionHelp()) {
       return null;
     }
     String key = key(option);
-    String fromEnv = env.get(envName(key));
+    String fromEnv = env.get(Setting.envName(key));
     if (fromEnv != null) {
       return fromEnv;
     }
@@ -93,8 +87,8 @@ public final class VigilDefaults implements CommandLine.IDefaultValueProvider {
       return "";
     }
     String key = key(option);
-    if (env.containsKey(envName(key))) {
-      return " (from environment variable " + envName(key) + ")";
+    if (env.containsKey(Setting.envName(key))) {
+      return " (from environment variable " + Setting.envName(key) + ")";
     }
     Entry entry = fileValues.get(key);
     return entry == null ? "" : " (from " + configFile + " line " + entry.line() + ", key '" + key + "')";
@@ -112,6 +106,12 @@ public final class VigilDefaults implements CommandLine.IDefaultValueProvider {
             + entry.getKey() + "'; known keys: " + String.join(", ", known));
       }
     }
+  }
+
+  private static Set<String> nonOptionEnv() {
+    Set<String> names = new TreeSet<>(Set.of(CONFIG_ENV));
+    Settings.ALL.stream().filter(setting -> !setting.option()).forEach(setting -> names.add(setting.env()));
+    return Set.copyOf(names);
   }
 
   /**

@@ -36,7 +36,7 @@ class MemoryBudgetTest {
 
   @Test
   void theDefaultBudgetSplitsIntoHeapRocksDbAndNative() {
-    MemoryBudget budget = MemoryBudget.of(MemoryBudget.DEFAULT_BYTES, Role.all());
+    MemoryBudget budget = MemoryBudget.of(1024 * MIB, Role.all());
     assertThat(budget.nativeBytes()).isEqualTo(320 * MIB);
     assertThat(budget.rocksDbBytes()).isEqualTo(256 * MIB);
     assertThat(budget.memtableBytes()).isEqualTo(64 * MIB);
@@ -55,10 +55,10 @@ class MemoryBudgetTest {
 
   @Test
   void aGatewayAloneHasNoRocksDbShareAndAMoreHeap() {
-    MemoryBudget gateway = MemoryBudget.of(MemoryBudget.DEFAULT_BYTES, EnumSet.of(Role.GATEWAY));
+    MemoryBudget gateway = MemoryBudget.of(1024 * MIB, EnumSet.of(Role.GATEWAY));
     assertThat(gateway.rocksDbBytes()).isZero();
     assertThat(gateway.heapBytes()).isEqualTo(704 * MIB);
-    assertThat(MemoryBudget.of(MemoryBudget.DEFAULT_BYTES, EnumSet.of(Role.ALERTS_API)).rocksDbBytes())
+    assertThat(MemoryBudget.of(1024 * MIB, EnumSet.of(Role.ALERTS_API)).rocksDbBytes())
         .isEqualTo(256 * MIB);
   }
 
@@ -83,7 +83,7 @@ class MemoryBudgetTest {
 
   @Test
   void theOperatorsKafkaPropertiesWinOverTheBudgetsDefaults() {
-    MemoryBudget budget = MemoryBudget.of(MemoryBudget.DEFAULT_BYTES, Role.all());
+    MemoryBudget budget = MemoryBudget.of(1024 * MIB, Role.all());
     Properties props = new Properties();
     props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 1L);
     props.put(StreamsConfig.consumerPrefix("fetch.max.bytes"), 2);

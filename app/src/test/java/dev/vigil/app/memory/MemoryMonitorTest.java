@@ -14,7 +14,7 @@ class MemoryMonitorTest {
 
   @Test
   void theBudgetTheCacheAndResidentMemoryAreExported() {
-    MemoryBudget budget = MemoryBudget.of(MemoryBudget.DEFAULT_BYTES, Role.all());
+    MemoryBudget budget = MemoryBudget.of(1024 * MIB, Role.all());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     try (RocksDbMemory rocksDb = RocksDbMemory.of(budget);
         MemoryMonitor monitor = new MemoryMonitor(budget, rocksDb, registry)) {

@@ -5,7 +5,8 @@ import java.time.Duration;
 
 /**
  * The bounds of the HTTPS API of one process: connections, live streams, {@code /metrics} exposure and
- * per-workspace quotas. Each field is a server option (see the README's configuration table).
+ * per-workspace quotas. Each field is a server option ({@link dev.vigil.app.settings.Settings}); built by
+ * {@link dev.vigil.app.settings.VigilConfig}.
  *
  * @param maxConnections open connections of the HTTPS port; a connection beyond it is closed at once
  * @param idleTimeout a connection with no bytes read or written this long is closed
@@ -20,7 +21,7 @@ import java.time.Duration;
  * @param metricsBind the address of {@code metricsPort}
  * @param quotas per-workspace quotas on clusters, labels and tokens
  */
-record ApiLimits(
+public record ApiLimits(
     int maxConnections,
     Duration idleTimeout,
     Duration headerTimeout,
@@ -33,15 +34,7 @@ record ApiLimits(
     String metricsBind,
     WorkspaceQuotas quotas) {
 
-  static final int DEFAULT_MAX_CONNECTIONS = 1000;
-  static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(120);
-  static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
-  static final int DEFAULT_MAX_STREAMS = 64;
-  static final int DEFAULT_MAX_STREAMS_PER_TOKEN = 4;
-  static final int DEFAULT_MAX_STREAMS_PER_WORKSPACE = 16;
-  static final long DEFAULT_STREAM_BUFFER = 1024 * 1024;
-
-  ApiLimits {
+  public ApiLimits {
     if (maxConnections < 1) {
       throw new StartupException("--max-connections " + maxConnections + " must be at least 1");
     }
@@ -67,31 +60,5 @@ record ApiLimits(
     if (d == null || d.isNegative() || d.isZero()) {
       throw new StartupException(flag + " must be a positive ISO-8601 duration, e.g. PT10S");
     }
-  }
-
-  static ApiLimits defaults() {
-    return new ApiLimits(DEFAULT_MAX_CONNECTIONS, DEFAULT_IDLE_TIMEOUT, DEFAULT_HEADER_TIMEOUT,
-        DEFAULT_MAX_STREAMS, DEFAULT_MAX_STREAMS_PER_TOKEN, DEFAULT_MAX_STREAMS_PER_WORKSPACE,
-        DEFAULT_STREAM_BUFFER, false, -1, "127.0.0.1", WorkspaceQuotas.defaults());
-  }
-
-  ApiLimits withConnections(int max, Duration idle, Duration header) {
-    return new ApiLimits(max, idle, header, maxStreams, maxStreamsPerToken, maxStreamsPerWorkspace,
-        streamBufferBytes, metricsToken, metricsPort, metricsBind, quotas);
-  }
-
-  ApiLimits withStreams(int max, int perToken, int perWorkspace, long bufferBytes) {
-    return new ApiLimits(maxConnections, idleTimeout, headerTimeout, max, perToken, perWorkspace, bufferBytes,
-        metricsToken, metricsPort, metricsBind, quotas);
-  }
-
-  ApiLimits withMetrics(boolean token, int port, String bind) {
-    return new ApiLimits(maxConnections, idleTimeout, headerTimeout, maxStreams, maxStreamsPerToken,
-        maxStreamsPerWorkspace, streamBufferBytes, token, port, bind, quotas);
-  }
-
-  ApiLimits withQuotas(WorkspaceQuotas q) {
-    return new ApiLimits(maxConnections, idleTimeout, headerTimeout, maxStreams, maxStreamsPerToken,
-        maxStreamsPerWorkspace, streamBufferBytes, metricsToken, metricsPort, metricsBind, q);
   }
 }

@@ -18,39 +18,39 @@ import org.slf4j.LoggerFactory;
  * The layout of a {@code vigil up} data directory. Client verbs read the same files to find a local
  * server: its URL, its CA certificate and the admin token.
  */
-record DataDir(Path root) {
-  static final Path DEFAULT = Path.of("data");
+public record DataDir(Path root) {
+  public static final Path DEFAULT = Path.of("data");
   private static final Logger LOG = LoggerFactory.getLogger(DataDir.class);
   private static final Set<PosixFilePermission> PRIVATE_DIR = PosixFilePermissions.fromString("rwx------");
   private static final Set<PosixFilePermission> GROUP_AND_OTHERS = EnumSet.of(
       PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
       PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
 
-  Path adminToken() {
+  public Path adminToken() {
     return root.resolve("admin.token");
   }
 
-  Path serverUrl() {
+  public Path serverUrl() {
     return root.resolve("server.url");
   }
 
-  Path tlsDir() {
+  public Path tlsDir() {
     return root.resolve("tls");
   }
 
-  Path caCertificate() {
+  public Path caCertificate() {
     return tlsDir().resolve("ca.crt");
   }
 
-  Path kafkaDir() {
+  public Path kafkaDir() {
     return root.resolve("kafka");
   }
 
-  Path streamsDir() {
+  public Path streamsDir() {
     return root.resolve("streams");
   }
 
-  Path logsDir() {
+  public Path logsDir() {
     return root.resolve("logs");
   }
 
@@ -164,7 +164,7 @@ record DataDir(Path root) {
   }
 
   /** Writes a file readable by its owner only (mode 0600 where the file system supports it). */
-  static void writePrivate(Path file, String content) throws IOException {
+  public static void writePrivate(Path file, String content) throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     Files.deleteIfExists(tmp);
     Set<PosixFilePermission> ownerOnly = PosixFilePermissions.fromString("rw-------");

@@ -1,5 +1,9 @@
 package dev.vigil.app;
 
+import dev.vigil.app.memory.MemoryBudget;
+import dev.vigil.app.settings.ServerOptions;
+import dev.vigil.app.settings.Settings;
+import dev.vigil.app.settings.VigilDefaults;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
@@ -39,7 +43,8 @@ public final class JvmOptions {
       if (sub == null || !(sub.commandSpec().userObject() instanceof RoleCommand command)) {
         return List.of();
       }
-      return MemoryBudget.of(command.options.memoryBudget, command.roles()).jvmOptions();
+      long budget = ServerOptions.value(sub.commandSpec(), Settings.MEMORY_BUDGET);
+      return MemoryBudget.of(budget, command.roles()).jvmOptions();
     } catch (CommandLine.ParameterException | StartupException e) {
       return List.of();
     }

@@ -4,7 +4,7 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /** The roles one Vigil process can run; {@code vigil up} runs them all. */
-enum Role {
+public enum Role {
   /** HTTPS ingest, cluster registration, API tokens, the test-alert simulation. */
   GATEWAY("gateway"),
   /** The detection Streams application. */
@@ -12,13 +12,13 @@ enum Role {
   /** The alerts Streams application, the alert store, the alerts API, live stream and dashboard. */
   ALERTS_API("alerts-api");
 
-  final String command;
+  public final String command;
 
   Role(String command) {
     this.command = command;
   }
 
-  static Set<Role> all() {
+  public static Set<Role> all() {
     return EnumSet.allOf(Role.class);
   }
 }

@@ -9,12 +9,12 @@ import java.util.UUID;
  * The audit event of {@code kubectl get pods --namespace=asc-alerttest-662jfi039n}: the request the
  * seed product documents for its connectivity test, raising {@code K8S_TestAlert}.
  */
-final class TestAlertEvent {
-  static final String NAMESPACE = "asc-alerttest-662jfi039n";
+public final class TestAlertEvent {
+  public static final String NAMESPACE = "asc-alerttest-662jfi039n";
 
   private TestAlertEvent() {}
 
-  static byte[] create(String username, Instant now) {
+  public static byte[] create(String username, Instant now) {
     ObjectNode event = Json.mapper().createObjectNode();
     event.put("kind", "Event");
     event.put("apiVersion", "audit.k8s.io/v1");

@@ -1,5 +1,6 @@
 package dev.vigil.app;
 
+import dev.vigil.app.settings.VigilConfig;
 import java.io.PrintWriter;
 import java.util.EnumSet;
 import java.util.Set;

@@ -1,5 +1,13 @@
 package dev.vigil.app;
 
+import dev.vigil.app.cli.AlertsCommand;
+import dev.vigil.app.cli.CliException;
+import dev.vigil.app.cli.ClusterCommand;
+import dev.vigil.app.cli.SendCommand;
+import dev.vigil.app.cli.SimulateCommand;
+import dev.vigil.app.cli.TerminalSafeWriter;
+import dev.vigil.app.cli.TokenCommand;
+import dev.vigil.app.settings.VigilDefaults;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine;

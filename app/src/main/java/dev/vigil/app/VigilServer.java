@@ -8,6 +8,11 @@ import dev.vigil.alerts.KafkaAlertFeed;
 import dev.vigil.alerts.KafkaAlertStatusSink;
 import dev.vigil.alerts.LiveStreams;
 import dev.vigil.alerts.StreamIds;
+import dev.vigil.app.memory.MemoryBudget;
+import dev.vigil.app.memory.MemoryMonitor;
+import dev.vigil.app.memory.RocksDbMemory;
+import dev.vigil.app.settings.Settings;
+import dev.vigil.app.settings.VigilConfig;
 import dev.vigil.detection.DetectionApp;
 import dev.vigil.detection.DetectionConfig;
 import dev.vigil.detection.DetectionRules;
@@ -31,9 +36,9 @@ import dev.vigil.schemas.ApiToken;
 import dev.vigil.schemas.Topics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -47,12 +52,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.CloseOptions;
@@ -100,7 +105,7 @@ final class VigilServer implements AutoCloseable {
 
   private VigilServer(VigilConfig config) {
     this.config = config;
-    this.dataDir = new DataDir(config.dataDir());
+    this.dataDir = new DataDir(config.get(Settings.DATA_DIR));
   }
 
   /**
@@ -160,13 +165,14 @@ final class VigilServer implements AutoCloseable {
     SigmaCatalogue catalogue = null;
     DetectionConfig detectionConfig = null;
     if (detectRole) {
-      DetectionRules detectionRules = detectionRules(config.detectionConfig());
+      DetectionRules detectionRules = detectionRules(config.get(Settings.DETECTION_CONFIG));
       detectionConfig = DetectionConfig.defaults(metrics)
           .withRules(detectionRules)
           .withStateful(config.stateful());
       try {
         catalogue = SigmaCatalogue.load(DetectorCatalogue.builtIn(detectionConfig).all(),
-            SigmaConfig.defaults().withRulesDir(config.rulesDir()).withLenient(config.rulesLenient()),
+            SigmaConfig.defaults().withRulesDir(config.get(Settings.RULES_DIR))
+                .withLenient(config.get(Settings.RULES_LENIENT)),
             metrics);
       } catch (RuleLoadException | IllegalArgumentException e) {
         throw new StartupException(e.getMessage(), e);
@@ -204,14 +210,14 @@ final class VigilServer implements AutoCloseable {
           + " use --metrics-port (a separate address) instead");
     }
 
-    tls = config.tlsCert() != null
-        ? TlsMaterial.fromFiles(config.tlsCert(), config.tlsKey())
-        : TlsMaterial.loadOrCreate(dataDir.tlsDir(), config.hostnames());
+    tls = config.get(Settings.TLS_CERT) != null
+        ? TlsMaterial.fromFiles(config.get(Settings.TLS_CERT), config.get(Settings.TLS_KEY))
+        : TlsMaterial.loadOrCreate(dataDir.tlsDir(), config.get(Settings.HOSTNAME));
 
     ClusterActivity activity = null;
     IngestLimits limits = null;
     if (gatewayRole) {
-      activity = new ClusterActivity(config.unhealthyAfter(), java.time.Clock.systemUTC());
+      activity = new ClusterActivity(config.get(Settings.UNHEALTHY_AFTER), java.time.Clock.systemUTC());
       limits = config.ingestLimits();
       Map<String, Object> producer = new HashMap<>(kafkaClientConfig());
       producer.putAll(config.kafka().producer());
@@ -233,7 +239,7 @@ final class VigilServer implements AutoCloseable {
           builder -> DetectionTopology.addTo(builder, detectionSettings, detectors));
     }
     if (alertsRole) {
-      AlertsConfig alertsConfig = AlertsConfig.defaults(metrics).withDedupWindow(config.alertDedupWindow());
+      AlertsConfig alertsConfig = AlertsConfig.defaults(metrics).withDedupWindow(config.get(Settings.ALERT_WINDOW));
       alerts = streams(AlertsApp.streamsProperties(bootstrap, dataDir.streamsDir()),
           builder -> AlertsTopology.addTo(builder, alertsConfig));
     }
@@ -269,8 +275,8 @@ final class VigilServer implements AutoCloseable {
         statusSink, feed, metrics, this::ready, config.api(), streamIds));
     ApiLimits api = config.api();
     HttpServerOptions options = tls.applyTo(new HttpServerOptions())
-        .setHost(config.bindHost())
-        .setPort(config.port())
+        .setHost(config.get(Settings.BIND))
+        .setPort(config.get(Settings.PORT))
         .setCompressionSupported(true)
         .setIdleTimeout((int) api.idleTimeout().toSeconds())
         .setIdleTimeoutUnit(TimeUnit.SECONDS);
@@ -292,8 +298,8 @@ final class VigilServer implements AutoCloseable {
           .listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       LOG.info("Metrics on http://{}:{}/metrics", api.metricsBind(), metricsServer.actualPort());
     }
-    String host = config.bindHost().equals("0.0.0.0") || config.bindHost().equals("::")
-        ? "localhost" : config.bindHost();
+    String bind = config.get(Settings.BIND);
+    String host = bind.equals("0.0.0.0") || bind.equals("::") ? "localhost" : bind;
     url = "https://" + host + ":" + httpServer.actualPort();
 
     awaitStreamsRunning();
@@ -359,7 +365,7 @@ final class VigilServer implements AutoCloseable {
     config.kafka().client().forEach(props::putIfAbsent);
     props.putAll(config.kafka().streams());
     props.putAll(kafkaSecurity);
-    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.get(Settings.STREAM_THREADS));
     // After a crash, a restarted process waits this long for its old member to be declared dead.
     props.putIfAbsent(StreamsConfig.consumerPrefix("session.timeout.ms"), 10_000);
     props.putIfAbsent(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), 2_000);

@@ -3,7 +3,8 @@ package dev.vigil.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.vigil.ingest.admission.AdmissionSettings;
+import dev.vigil.app.settings.Settings;
+import dev.vigil.app.settings.VigilConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,8 +34,10 @@ class AdmissionIT {
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void aFloodingClusterIsThrottledWhileAQuietClustersEventsAreAcceptedAndAlerted() throws Exception {
-    AdmissionSettings tight = new AdmissionSettings(Duration.ofMillis(1), 200);
-    try (VigilServer server = VigilServer.start(VigilConfig.forTests(dir).withAdmission(tight))) {
+    VigilConfig tight = VigilConfig.forTests(dir)
+        .with(Settings.MAX_DETECTION_LAG, Duration.ofMillis(1))
+        .with(Settings.MIN_CLUSTER_RATE, 200);
+    try (VigilServer server = VigilServer.start(tight)) {
       Https https = Https.of(server);
       String admin = Files.readString(dir.resolve("admin.token")).trim();
       String floodToken = https.addCluster(admin, "flood");

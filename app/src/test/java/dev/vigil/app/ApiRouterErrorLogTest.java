@@ -2,6 +2,7 @@ package dev.vigil.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.app.settings.VigilConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -25,7 +26,7 @@ class ApiRouterErrorLogTest {
     try {
       Router router = Router.router(vertx);
       ApiRouter.configure(router, new ApiRouter.Parts(null, null, null, null, null, null, null,
-          new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), () -> true, ApiLimits.defaults(), null));
+          new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), () -> true, VigilConfig.defaults().api(), null));
       HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
           .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       List<String> statuses = new ArrayList<>();

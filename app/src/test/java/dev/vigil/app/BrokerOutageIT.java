@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.app.settings.Settings;
+import dev.vigil.app.settings.VigilConfig;
 import dev.vigil.kafkalocal.EmbeddedKafka;
 import dev.vigil.schemas.Json;
 import dev.vigil.schemas.Topics;
@@ -55,8 +57,8 @@ class BrokerOutageIT {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     try (VigilServer server = VigilServer.start(
-        VigilConfig.forTests(dir.resolve("vigil")).withKafkaBootstrap(broker.bootstrapServers())
-            .withKafkaClientProperties(credentials(broker)))) {
+        VigilConfig.forTests(dir.resolve("vigil")).with(Settings.KAFKA_BOOTSTRAP, broker.bootstrapServers())
+            .with(Settings.KAFKA_PROPERTY, credentials(broker)))) {
       Https https = Https.of(server);
       String admin = Files.readString(dir.resolve("vigil/admin.token")).trim();
       String token = https.addCluster(admin, CLUSTER);

@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.vigil.app.settings.ServerOptions;
+import dev.vigil.app.settings.Setting;
+import dev.vigil.app.settings.Settings;
+import dev.vigil.app.settings.VigilConfig;
+import dev.vigil.app.settings.VigilDefaults;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -33,18 +38,10 @@ class ConfigurationTest {
     CommandLine.ParseResult parsed = cli.parseArgs(args);
     CommandLine.ParseResult sub = parsed.subcommand();
     Object command = sub.commandSpec().userObject();
-    ServerOptions options;
-    Set<Role> roles;
-    if (command instanceof UpCommand up) {
-      options = up.options;
-      roles = Role.all();
-    } else if (command instanceof UpCommand.Detect detect) {
-      options = detect.options;
-      roles = Set.of(Role.DETECT);
-    } else {
+    if (!(command instanceof RoleCommand server)) {
       throw new AssertionError("not a server command: " + command);
     }
-    return options.toConfig(sub.commandSpec(), roles);
+    return ServerOptions.toConfig(sub.commandSpec(), server.roles());
   }
 
   @Test
@@ -60,10 +57,10 @@ class ConfigurationTest {
         """);
     VigilDefaults defaults = new VigilDefaults(Map.of("VIGIL_STREAM_THREADS", "2"), file);
     VigilConfig config = configOf(defaults, "up", "--data-dir", dir.toString(), "--alert-window", "PT2M");
-    assertThat(config.port()).isEqualTo(9001);
-    assertThat(config.streamThreads()).isEqualTo(2);
-    assertThat(config.alertDedupWindow()).isEqualTo(Duration.ofMinutes(2));
-    assertThat(config.hostnames()).containsExactly("a.example", "b.example");
+    assertThat(config.get(Settings.PORT)).isEqualTo(9001);
+    assertThat(config.get(Settings.STREAM_THREADS)).isEqualTo(2);
+    assertThat(config.get(Settings.ALERT_WINDOW)).isEqualTo(Duration.ofMinutes(2));
+    assertThat(config.get(Settings.HOSTNAME)).containsExactly("a.example", "b.example");
     assertThat(config.kafka().client())
         .containsEntry("security.protocol", "SSL")
         .containsEntry("ssl.truststore.type", "PEM");
@@ -108,6 +105,22 @@ class ConfigurationTest {
         .hasMessageContaining("acks");
   }
 
+  @Test
+  void theHelpOfEveryServerCommandShowsEachSettingWithItsEnvironmentVariableAndDefault() {
+    for (String command : Set.of("up", "gateway", "detect", "alerts-api")) {
+      StringWriter out = new StringWriter();
+      int exit = Vigil.commandLine(new PrintWriter(out, true), new PrintWriter(new StringWriter()),
+          new VigilDefaults(Map.of(), null)).execute(command, "--help");
+      assertThat(exit).isZero();
+      String help = out.toString().replaceAll("\\s*\\n\\s+", " ");
+      for (Setting<?> setting : Settings.OPTIONS) {
+        assertThat(help).as(command + " " + setting.flag())
+            .contains(setting.flag(), "(env " + setting.env())
+            .contains(setting.defaultValue() == null ? setting.env() : "default " + setting.defaultValue() + ")");
+      }
+    }
+  }
+
   /** Every option of the server commands, as its config key. */
   private static Set<String> serverKeys() {
     Set<String> keys = new TreeSet<>();
@@ -127,7 +140,7 @@ class ConfigurationTest {
     String readme = Files.readString(repositoryRoot().resolve("README.md"));
     for (String key : serverKeys()) {
       assertThat(readme).as("README row for --" + key)
-          .containsPattern("\\| `--" + key + "( [^`]*)?`[^\\n]*`" + VigilDefaults.envName(key) + "`");
+          .containsPattern("\\| `--" + key + "( [^`]*)?`[^\\n]*`" + Setting.envName(key) + "`");
     }
   }
 
@@ -135,7 +148,7 @@ class ConfigurationTest {
   void theComposeFileUsesOnlyKnownConfigurationVariables() throws Exception {
     JsonNode compose = new YAMLMapper().readTree(repositoryRoot().resolve("docker-compose.yml").toFile());
     Set<String> known = new TreeSet<>();
-    serverKeys().forEach(key -> known.add(VigilDefaults.envName(key)));
+    serverKeys().forEach(key -> known.add(Setting.envName(key)));
     known.addAll(VigilDefaults.NON_OPTION_ENV);
     int checked = 0;
     for (var service : (Iterable<Map.Entry<String, JsonNode>>) compose.path("services")::fields) {

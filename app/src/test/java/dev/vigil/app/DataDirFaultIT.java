@@ -3,6 +3,7 @@ package dev.vigil.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vigil.app.settings.VigilConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.app.settings.Settings;
+import dev.vigil.app.settings.VigilConfig;
 import dev.vigil.schemas.Json;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -73,7 +75,7 @@ class DetectionCatalogueUpIT {
     assertThat(types).hasSizeGreaterThanOrEqualTo(45);
 
     Path token = dir.resolve("demo.token");
-    try (VigilServer server = VigilServer.start(VigilConfig.forTests(dir).withDetectionConfig(rules))) {
+    try (VigilServer server = VigilServer.start(VigilConfig.forTests(dir).with(Settings.DETECTION_CONFIG, rules))) {
       Run add = vigil("cluster", "add", "demo", "--data-dir", dir.toString(), "--token-out", token.toString());
       assertThat(add.exit()).as(add.err()).isZero();
       List<String> send = new ArrayList<>(List.of("send", "--token-file", token.toString(),
@@ -93,7 +95,7 @@ class DetectionCatalogueUpIT {
     Path rules = dir.resolve("typo.yaml");
     Files.writeString(rules, "alertTypes:\n  K8S_PrivilegedContainer:\n    trustedImages: [nginx]\n");
     try {
-      VigilServer.start(VigilConfig.forTests(dir).withDetectionConfig(rules)).close();
+      VigilServer.start(VigilConfig.forTests(dir).with(Settings.DETECTION_CONFIG, rules)).close();
       throw new AssertionError("start-up should have failed");
     } catch (StartupException e) {
       assertThat(e.getMessage()).contains("typo.yaml", "line 3", "unknown key \"trustedImages\"",

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.app.settings.Settings;
+import dev.vigil.app.settings.VigilConfig;
 import dev.vigil.schemas.Topics;
 import dev.vigil.schemas.VigilHeaders;
 import java.io.ByteArrayOutputStream;
@@ -39,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HostileInputIT {
   private static final Duration BODY_TIMEOUT = Duration.ofSeconds(2);
-  private static final int CAP = (int) VigilConfig.DEFAULT_BODY_LIMIT;
+  private static final int CAP = Math.toIntExact(VigilConfig.defaults().get(Settings.BODY_LIMIT));
 
   @TempDir Path dir;
   private Https https;
@@ -329,7 +331,7 @@ class HostileInputIT {
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void everyHostileCaseIsRefusedAsDocumentedAndTheProcessStaysHealthy() throws Exception {
-    VigilConfig config = VigilConfig.forTests(dir).withIngest(BODY_TIMEOUT, 100, 200);
+    VigilConfig config = VigilConfig.forTests(dir).with(Settings.BODY_TIMEOUT, BODY_TIMEOUT);
     try (VigilServer server = VigilServer.start(config)) {
       https = Https.of(server);
       String admin = Files.readString(dir.resolve("admin.token")).trim();

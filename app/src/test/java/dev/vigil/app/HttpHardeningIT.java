@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.app.settings.Settings;
+import dev.vigil.app.settings.VigilConfig;
 import dev.vigil.ingest.ClusterRegistry;
-import dev.vigil.ingest.WorkspaceQuotas;
 import dev.vigil.schemas.Fingerprints;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,11 +41,16 @@ class HttpHardeningIT {
   void tokensQuotasLogsConnectionsAndMetrics() throws Exception {
     SecurityIT.Capture capture = SecurityIT.Capture.attach();
     Path data = dir.resolve("data");
-    ApiLimits api = ApiLimits.defaults()
-        .withConnections(MAX_CONNECTIONS, Duration.ofSeconds(30), HEADER_TIMEOUT)
-        .withMetrics(true, -1, "127.0.0.1")
-        .withQuotas(new WorkspaceQuotas(2, 4, 256, 5));
-    try (VigilServer server = VigilServer.start(VigilConfig.forTests(data).withApi(api));
+    VigilConfig config = VigilConfig.forTests(data)
+        .with(Settings.MAX_CONNECTIONS, MAX_CONNECTIONS)
+        .with(Settings.IDLE_TIMEOUT, Duration.ofSeconds(30))
+        .with(Settings.HEADER_TIMEOUT, HEADER_TIMEOUT)
+        .with(Settings.METRICS_TOKEN, true)
+        .with(Settings.MAX_CLUSTERS, 2)
+        .with(Settings.MAX_LABELS, 4)
+        .with(Settings.MAX_LABEL_BYTES, 256)
+        .with(Settings.MAX_TOKENS, 5);
+    try (VigilServer server = VigilServer.start(config);
         ClusterRegistry second = new ClusterRegistry(server.kafkaClientProperties())) {
       second.start();
       assertThat(second.awaitCaughtUp(Duration.ofSeconds(30))).isTrue();

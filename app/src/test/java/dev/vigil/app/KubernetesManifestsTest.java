@@ -6,6 +6,12 @@ import static org.assertj.core.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.vigil.app.memory.MemoryBudget;
+import dev.vigil.app.settings.ServerOptions;
+import dev.vigil.app.settings.Setting;
+import dev.vigil.app.settings.Settings;
+import dev.vigil.app.settings.VigilConfig;
+import dev.vigil.app.settings.VigilDefaults;
 import dev.vigil.schemas.testing.Corpus;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -152,7 +158,7 @@ class KubernetesManifestsTest {
     RoleCommand command = parse(defaults, args, what);
     VigilConfig config;
     try {
-      config = command.options.toConfig(command.spec, command.roles());
+      config = ServerOptions.toConfig(command.spec, command.roles());
     } catch (StartupException e) {
       throw new AssertionError(what + ": the server would refuse to start: " + e.getMessage(), e);
     }
@@ -256,7 +262,7 @@ class KubernetesManifestsTest {
         Map.entry(Set.of(Role.ALERTS_API), "Deployment"));
 
     Server detect = servers().stream().filter(s -> s.config().runs(Role.DETECT)).findFirst().orElseThrow();
-    JsonNode dataMount = mountHolding(detect, detect.config().dataDir());
+    JsonNode dataMount = mountHolding(detect, detect.config().get(Settings.DATA_DIR));
     Set<String> claims = new TreeSet<>(
         detect.workload().node().path("spec").path("volumeClaimTemplates").findValuesAsText("name"));
     assertThat(claims).as("detect's data dir (state stores) lies on a volume claim").contains(dataMount.path("name").asText());
@@ -268,7 +274,7 @@ class KubernetesManifestsTest {
     CommandLine cli = Vigil.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
     for (Role role : Role.all()) {
       for (OptionSpec option : cli.getSubcommands().get(role.command).getCommandSpec().options()) {
-        known.add(VigilDefaults.envName(VigilDefaults.key(option)));
+        known.add(Setting.envName(VigilDefaults.key(option)));
       }
     }
     String launcher = Files.readString(REPOSITORY.resolve("vigil"));
@@ -283,7 +289,7 @@ class KubernetesManifestsTest {
 
     for (Server server : servers()) {
       assertThat(server.env().keySet()).as(server.what() + " sets only known variables")
-          .allMatch(name -> !name.startsWith(VigilDefaults.ENV_PREFIX) || known.contains(name),
+          .allMatch(name -> !name.startsWith("VIGIL_") || known.contains(name),
               "is a VIGIL_ variable of an option");
       Role role = server.config().roles().iterator().next();
       assertThat(server.args().get(0)).isEqualTo(role.command);
@@ -329,7 +335,7 @@ class KubernetesManifestsTest {
           String what = server.what() + " " + kind;
           assertThat(get.isMissingNode()).as(what + " is an HTTP probe").isFalse();
           assertThat(get.path("scheme").asText()).as(what + " scheme").isEqualTo("HTTPS");
-          assertThat(containerPort(container, get.path("port"))).as(what + " port").isEqualTo(server.config().port());
+          assertThat(containerPort(container, get.path("port"))).as(what + " port").isEqualTo(server.config().get(Settings.PORT));
           String path = get.path("path").asText();
           assertThat(status(http, ready, path)).as(what + " GET " + path).isEqualTo(200);
           int whileNotReady = status(http, notReady, path);
@@ -433,14 +439,14 @@ class KubernetesManifestsTest {
       VigilConfig config = server.config();
       // The data dir is a directory below the volume's root: Vigil makes it 0700, which it cannot do to a
       // mount point that root owns.
-      JsonNode data = mountHolding(server, config.dataDir());
-      assertThat(config.dataDir()).as(server.what() + " data dir").isAbsolute()
+      JsonNode data = mountHolding(server, config.get(Settings.DATA_DIR));
+      assertThat(config.get(Settings.DATA_DIR)).as(server.what() + " data dir").isAbsolute()
           .isNotEqualTo(Path.of(data.path("mountPath").asText()));
       assertThat(data.path("readOnly").asBoolean()).as(server.what() + " data dir writable").isFalse();
       assertThat(mountHolding(server, Path.of("/tmp", "librocksdbjni.so")).path("readOnly").asBoolean())
           .as(server.what() + " /tmp writable").isFalse();
 
-      List<Path> read = new ArrayList<>(List.of(config.tlsCert(), config.tlsKey()));
+      List<Path> read = new ArrayList<>(List.of(config.get(Settings.TLS_CERT), config.get(Settings.TLS_KEY)));
       read.add(Path.of(server.env().get(VigilDefaults.CONFIG_ENV)));
       for (Path file : read) {
         JsonNode mount = mountHolding(server, file);
@@ -515,7 +521,7 @@ class KubernetesManifestsTest {
       env.put(VigilDefaults.CONFIG_ENV, file.toString());
       VigilDefaults defaults = VigilDefaults.forArgs(env, server.args().toArray(String[]::new));
       RoleCommand command = parse(defaults, server.args(), server.what());
-      VigilConfig config = command.options.toConfig(command.spec, command.roles());
+      VigilConfig config = ServerOptions.toConfig(command.spec, command.roles());
       assertThat(config.kafka().client()).as(server.what() + " with the example vigil.yaml")
           .containsKey("security.protocol");
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.app.settings.VigilConfig;
 import dev.vigil.schemas.Json;
 import dev.vigil.schemas.testing.Corpus;
 import java.io.IOException;

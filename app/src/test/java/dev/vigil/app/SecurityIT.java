@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.app.settings.Settings;
+import dev.vigil.app.settings.VigilConfig;
 import dev.vigil.ingest.ClusterRegistry;
 import dev.vigil.ingest.Tokens;
 import dev.vigil.schemas.ApiToken;
@@ -94,7 +96,8 @@ class SecurityIT {
   void tokensRolesWorkspacesTlsRateLimitAndLogs() throws Exception {
     Capture capture = Capture.attach();
     Path data = dir.resolve("data");
-    try (VigilServer server = VigilServer.start(VigilConfig.forTests(data).withIngest(Duration.ofSeconds(30), RATE, BURST));
+    try (VigilServer server = VigilServer.start(
+        VigilConfig.forTests(data).with(Settings.INGEST_RATE, RATE).with(Settings.INGEST_BURST, BURST));
         ClusterRegistry second = new ClusterRegistry(server.kafkaClientProperties())) {
       Https https = Https.of(server);
       String admin = Files.readString(data.resolve("admin.token")).trim();

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.app.settings.Settings;
+import dev.vigil.app.settings.VigilConfig;
 import dev.vigil.schemas.Json;
 import dev.vigil.schemas.testing.Corpus;
 import dev.vigil.schemas.testing.SchemaAssertions;
@@ -68,7 +70,8 @@ class SigmaRulesIT {
     }
     Path token = dir.resolve("demo.token");
     // The corpus holds three rules that cannot match raw audit events: lenient skips them.
-    try (VigilServer server = VigilServer.start(VigilConfig.forTests(dir).withRules(rules, true))) {
+    try (VigilServer server = VigilServer.start(VigilConfig.forTests(dir).with(Settings.RULES_DIR, rules)
+        .with(Settings.RULES_LENIENT, true))) {
       assertThat(vigil("cluster", "add", "demo", "--data-dir", dir.toString(), "--token-out", token.toString())
           .exit()).isZero();
       Path events = dir.resolve("events.jsonl");

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.app.settings.VigilConfig;
 import dev.vigil.schemas.Json;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -3,6 +3,7 @@ package dev.vigil.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.app.cli.TerminalSafeWriter;
 import dev.vigil.schemas.Json;
 import java.io.PrintWriter;
 import java.io.StringWriter;

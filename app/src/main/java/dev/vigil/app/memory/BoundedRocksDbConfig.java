@@ -1,4 +1,4 @@
-package dev.vigil.app;
+package dev.vigil.app.memory;
 
 import java.util.Map;
 import org.apache.kafka.streams.state.RocksDBConfigSetter;

@@ -1,5 +1,6 @@
-package dev.vigil.app;
+package dev.vigil.app.settings;
 
+import dev.vigil.app.StartupException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -13,13 +14,13 @@ import java.util.Set;
  * @param producer properties of the gateway's producer only
  * @param streams properties of the detection and alerts Streams applications only
  */
-record KafkaOverrides(Map<String, String> client, Map<String, String> producer, Map<String, String> streams) {
+public record KafkaOverrides(Map<String, String> client, Map<String, String> producer, Map<String, String> streams) {
 
   /** Properties that would break "nothing accepted is lost" or exactly-once processing. */
-  static final Set<String> PROTECTED = Set.of("enable.idempotence", "acks", "processing.guarantee",
+  public static final Set<String> PROTECTED = Set.of("enable.idempotence", "acks", "processing.guarantee",
       "application.id", "key.serializer", "value.serializer", "bootstrap.servers");
 
-  KafkaOverrides {
+  public KafkaOverrides {
     client = Map.copyOf(client);
     producer = Map.copyOf(producer);
     streams = Map.copyOf(streams);
@@ -37,11 +38,11 @@ record KafkaOverrides(Map<String, String> client, Map<String, String> producer, 
     }
   }
 
-  static KafkaOverrides none() {
+  public static KafkaOverrides none() {
     return new KafkaOverrides(Map.of(), Map.of(), Map.of());
   }
 
-  static KafkaOverrides of(Map<String, String> client, Map<String, String> producer, Map<String, String> streams) {
+  public static KafkaOverrides of(Map<String, String> client, Map<String, String> producer, Map<String, String> streams) {
     return new KafkaOverrides(nonNull(client), nonNull(producer), nonNull(streams));
   }
 

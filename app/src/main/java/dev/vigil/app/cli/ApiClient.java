@@ -1,4 +1,4 @@
-package dev.vigil.app;
+package dev.vigil.app.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.ingest.TlsMaterial;

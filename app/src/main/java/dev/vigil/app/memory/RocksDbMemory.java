@@ -1,4 +1,4 @@
-package dev.vigil.app;
+package dev.vigil.app.memory;
 
 import org.rocksdb.Cache;
 import org.rocksdb.LRUCache;
@@ -12,7 +12,7 @@ import org.rocksdb.WriteBufferManager;
  * and the allocator's own overhead. The process closes it after its Streams applications: a store that
  * closes must not, since the others still use it.
  */
-final class RocksDbMemory implements AutoCloseable {
+public final class RocksDbMemory implements AutoCloseable {
   /** Share of the cache kept for index and filter blocks (the high-priority pool). */
   private static final double INDEX_AND_FILTER_RATIO = 0.1;
 
@@ -34,7 +34,7 @@ final class RocksDbMemory implements AutoCloseable {
     this.writeBufferManager = new WriteBufferManager(memtableBytes, cache);
   }
 
-  static RocksDbMemory of(MemoryBudget budget) {
+  public static RocksDbMemory of(MemoryBudget budget) {
     return new RocksDbMemory(budget.rocksDbBytes(), budget.memtableBytes(), budget.writeBufferBytes());
   }
 

@@ -1,4 +1,4 @@
-package dev.vigil.app;
+package dev.vigil.app.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.schemas.Json;
@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 /** {@code vigil alerts}: lists alerts, newest first, and with {@code --follow} streams their changes. */
 @Command(name = "alerts", mixinStandardHelpOptions = true,
     description = "List alerts, newest first; --follow then prints new and updated alerts as they happen.")
-final class AlertsCommand implements Callable<Integer> {
+public final class AlertsCommand implements Callable<Integer> {
   private static final String ROW = "%-27s %-13s %-36s %-16s %-10s %6s  %s%n";
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -1,6 +1,7 @@
-package dev.vigil.app;
+package dev.vigil.app.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.app.DataDir;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "cluster", mixinStandardHelpOptions = true, description = "Register, list and revoke clusters.",
     subcommands = {ClusterCommand.Add.class, ClusterCommand.ListClusters.class, ClusterCommand.Show.class,
         ClusterCommand.Remove.class})
-final class ClusterCommand implements Runnable {
+public final class ClusterCommand implements Runnable {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override

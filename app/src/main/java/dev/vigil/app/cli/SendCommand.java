@@ -1,4 +1,4 @@
-package dev.vigil.app;
+package dev.vigil.app.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "send", mixinStandardHelpOptions = true,
     description = "Push audit log files (JSON lines or an EventList) once, with a cluster's --token-file.")
-final class SendCommand implements Callable<Integer> {
+public final class SendCommand implements Callable<Integer> {
   static final int BATCH_EVENTS = 400;
   static final int BATCH_BYTES = 4 * 1024 * 1024;
 

@@ -1,4 +1,4 @@
-package dev.vigil.app;
+package dev.vigil.app.cli;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,22 +1,17 @@
-package dev.vigil.app;
+package dev.vigil.app.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.vigil.app.Role;
+import dev.vigil.app.StartupException;
 import java.util.EnumSet;
-import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class MemoryBudgetTest {
   private static final long MIB = MemoryBudget.MIB;
-  @TempDir Path dir;
 
   @Test
   void sizesAreReadInBinaryUnits() {
@@ -41,7 +36,7 @@ class MemoryBudgetTest {
 
   @Test
   void theDefaultBudgetSplitsIntoHeapRocksDbAndNative() {
-    MemoryBudget budget = MemoryBudget.of(MemoryBudget.DEFAULT_BYTES, Role.all());
+    MemoryBudget budget = MemoryBudget.of(1024 * MIB, Role.all());
     assertThat(budget.nativeBytes()).isEqualTo(416 * MIB);
     assertThat(budget.rocksDbBytes()).isEqualTo(204 * MIB);
     assertThat(budget.memtableBytes()).isEqualTo(51 * MIB);
@@ -60,10 +55,10 @@ class MemoryBudgetTest {
 
   @Test
   void aGatewayAloneHasNoRocksDbShareAndAMoreHeap() {
-    MemoryBudget gateway = MemoryBudget.of(MemoryBudget.DEFAULT_BYTES, EnumSet.of(Role.GATEWAY));
+    MemoryBudget gateway = MemoryBudget.of(1024 * MIB, EnumSet.of(Role.GATEWAY));
     assertThat(gateway.rocksDbBytes()).isZero();
     assertThat(gateway.heapBytes()).isEqualTo(608 * MIB);
-    assertThat(MemoryBudget.of(MemoryBudget.DEFAULT_BYTES, EnumSet.of(Role.ALERTS_API)).rocksDbBytes())
+    assertThat(MemoryBudget.of(1024 * MIB, EnumSet.of(Role.ALERTS_API)).rocksDbBytes())
         .isEqualTo(204 * MIB);
   }
 
@@ -97,7 +92,7 @@ class MemoryBudgetTest {
 
   @Test
   void theOperatorsKafkaPropertiesWinOverTheBudgetsDefaults() {
-    MemoryBudget budget = MemoryBudget.of(MemoryBudget.DEFAULT_BYTES, Role.all());
+    MemoryBudget budget = MemoryBudget.of(1024 * MIB, Role.all());
     Properties props = new Properties();
     props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 1L);
     props.put(StreamsConfig.consumerPrefix("fetch.max.bytes"), 2);
@@ -118,52 +113,5 @@ class MemoryBudgetTest {
     }
     assertThat(defaults.get(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG)).isEqualTo(404 * MIB / 32);
     assertThat(defaults.get("fetch.max.bytes")).isEqualTo((int) (404 * MIB / 32));
-  }
-
-  private static Map<String, String> env(String budget) {
-    return Map.of("VIGIL_MEMORY_BUDGET", budget, "VIGIL_KAFKA_BOOTSTRAP", "kafka:9092");
-  }
-
-  @Test
-  void theLauncherGetsTheHeapOfTheBudgetFromFlagEnvironmentOrFile() throws Exception {
-    assertThat(JvmOptions.options(new VigilDefaults(Map.of(), null), "up", "--memory-budget", "768m"))
-        .contains("-Xmx231m", "-Xms231m", "-XX:MaxDirectMemorySize=96m");
-    assertThat(JvmOptions.options(new VigilDefaults(env("2g"), null), "detect"))
-        .contains("-Xmx1095m");
-    Path file = Files.writeString(dir.resolve("vigil.yaml"), "memory-budget: 2g\n");
-    assertThat(JvmOptions.options(new VigilDefaults(Map.of(), file), "up", "--config", file.toString()))
-        .contains("-Xmx1095m");
-    assertThat(JvmOptions.options(new VigilDefaults(Map.of(), null), "up")).contains("-Xmx404m");
-  }
-
-  @Test
-  void theLauncherGetsNothingForAClientVerbOrABadValue() {
-    assertThat(JvmOptions.options(new VigilDefaults(Map.of(), null), "alerts", "--json")).isEmpty();
-    assertThat(JvmOptions.options(new VigilDefaults(Map.of(), null), "up", "--memory-budget", "lots")).isEmpty();
-    assertThat(JvmOptions.options(new VigilDefaults(Map.of(), null), "up", "--memory-budget", "100m")).isEmpty();
-  }
-
-  @Test
-  void aBadBudgetStopsStartUpNamingTheOptionAndItsSource() {
-    StringWriter err = new StringWriter();
-    int exit = Vigil.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(err, true),
-        new VigilDefaults(Map.of("VIGIL_MEMORY_BUDGET", "1x"), null)).execute("up", "--data-dir", dir.toString());
-    assertThat(exit).isEqualTo(2);
-    assertThat(err.toString()).contains("--memory-budget", "'1x' is not a size", "environment variable VIGIL_MEMORY_BUDGET");
-
-    StringWriter tooSmall = new StringWriter();
-    exit = Vigil.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(tooSmall, true),
-        new VigilDefaults(Map.of(), null)).execute("up", "--data-dir", dir.toString(), "--memory-budget", "200m");
-    assertThat(exit).isEqualTo(1);
-    assertThat(tooSmall.toString()).contains("--memory-budget 200 MiB is too small");
-  }
-
-  @Test
-  void aHeapThatIsNotTheBudgetsShareIsReported() {
-    MemoryBudget budget = MemoryBudget.of(MemoryBudget.DEFAULT_BYTES, Role.all());
-    assertThat(JvmOptions.checkHeap(budget, 404 * MIB)).isEmpty();
-    assertThat(JvmOptions.checkHeap(budget, 430 * MIB)).isEmpty();
-    assertThat(JvmOptions.checkHeap(budget, 4096 * MIB)).hasValueSatisfying(warning -> assertThat(warning)
-        .contains("maximum heap is 4 GiB", "gives the heap 404 MiB", "-Xmx404m"));
   }
 }

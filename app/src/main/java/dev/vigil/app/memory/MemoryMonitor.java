@@ -1,4 +1,4 @@
-package dev.vigil.app;
+package dev.vigil.app.memory;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
 import io.micrometer.core.instrument.Gauge;
@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * reading RocksDB properties and {@code /proc} costs system calls that the event loop serving
  * {@code /metrics} should not make.
  */
-final class MemoryMonitor implements AutoCloseable {
+public final class MemoryMonitor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MemoryMonitor.class);
   static final Duration SAMPLE_EVERY = Duration.ofSeconds(15);
   static final Duration WARN_EVERY = Duration.ofMinutes(10);
@@ -75,7 +75,7 @@ final class MemoryMonitor implements AutoCloseable {
 
   private record StoreKey(String application, String store) {}
 
-  MemoryMonitor(MemoryBudget budget, RocksDbMemory rocksDb, MeterRegistry registry) {
+  public MemoryMonitor(MemoryBudget budget, RocksDbMemory rocksDb, MeterRegistry registry) {
     this(budget, rocksDb, registry, System::nanoTime);
   }
 
@@ -110,7 +110,7 @@ final class MemoryMonitor implements AutoCloseable {
   }
 
   /** Adds a Streams application whose state stores are summed under {@code application}. */
-  void watch(String application, KafkaStreams streams) {
+  public void watch(String application, KafkaStreams streams) {
     applications.put(application, streams);
     memtables.computeIfAbsent(application, app -> {
       AtomicLong value = new AtomicLong();
@@ -122,7 +122,7 @@ final class MemoryMonitor implements AutoCloseable {
   }
 
   /** Starts sampling and listening to garbage collections. */
-  void start() {
+  public void start() {
     listenToGarbageCollections();
     sampler = Executors.newSingleThreadScheduledExecutor(task -> {
       Thread thread = new Thread(task, "vigil-memory-monitor");
@@ -133,7 +133,7 @@ final class MemoryMonitor implements AutoCloseable {
   }
 
   /** Samples at once, off the caller's thread (when the Streams applications have their stores). */
-  void sampleSoon() {
+  public void sampleSoon() {
     if (sampler != null && !sampler.isShutdown()) {
       sampler.execute(this::sampleQuietly);
     }
@@ -148,7 +148,7 @@ final class MemoryMonitor implements AutoCloseable {
   }
 
   /** Reads every figure once and warns when one is over its share. */
-  void sample() {
+  public void sample() {
     rss.set(readRss());
     if (rocksDb != null) {
       cacheUsage.set(rocksDb.usageBytes());

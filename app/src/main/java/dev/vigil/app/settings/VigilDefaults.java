@@ -1,16 +1,16 @@
-package dev.vigil.app;
+package dev.vigil.app.settings;
 
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
-import com.fasterxml.jackson.core.JsonToken;
+import dev.vigil.app.StartupException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -26,12 +26,11 @@ import picocli.CommandLine.Model.OptionSpec;
  * {@code VIGIL_CONFIG}), then the option's own default. It also remembers where each value came from,
  * so a bad value is reported with its source.
  */
-final class VigilDefaults implements CommandLine.IDefaultValueProvider {
-  static final String ENV_PREFIX = "VIGIL_";
-  static final String CONFIG_ENV = "VIGIL_CONFIG";
+public final class VigilDefaults implements CommandLine.IDefaultValueProvider {
+  public static final String CONFIG_ENV = Settings.CONFIG.env();
 
-  /** Environment variables that are not options: read by the launcher script or the agent. */
-  static final Set<String> NON_OPTION_ENV = Set.of("VIGIL_JAVA_OPTS", CONFIG_ENV);
+  /** Environment variables that are read before the options are ({@code VIGIL_CONFIG}) or are none (the launcher's). */
+  public static final Set<String> NON_OPTION_ENV = nonOptionEnv();
 
   private final Map<String, String> env;
   private final Path configFile;
@@ -40,14 +39,14 @@ final class VigilDefaults implements CommandLine.IDefaultValueProvider {
   /** One key of the config file: its value as picocli reads it, and its line for messages. */
   record Entry(String value, int line) {}
 
-  VigilDefaults(Map<String, String> env, Path configFile) {
+  public VigilDefaults(Map<String, String> env, Path configFile) {
     this.env = Map.copyOf(env);
     this.configFile = configFile;
     this.fileValues = configFile == null ? Map.of() : read(configFile);
   }
 
   /** The provider for {@code args}: the config file is {@code --config FILE} if given, else {@code VIGIL_CONFIG}. */
-  static VigilDefaults forArgs(Map<String, String> env, String[] args) {
+  public static VigilDefaults forArgs(Map<String, String> env, String[] args) {
     String file = env.get(CONFIG_ENV);
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--config") && i + 1 < args.length) {
@@ -59,17 +58,13 @@ final class VigilDefaults implements CommandLine.IDefaultValueProvider {
     return new VigilDefaults(env, file == null || file.isBlank() ? null : Path.of(file));
   }
 
-  static VigilDefaults of(CommandSpec spec) {
+  public static VigilDefaults of(CommandSpec spec) {
     CommandLine.IDefaultValueProvider provider = spec.defaultValueProvider();
     return provider instanceof VigilDefaults defaults ? defaults : new VigilDefaults(Map.of(), null);
   }
 
-  static String key(OptionSpec option) {
+  public static String key(OptionSpec option) {
     return option.longestName().replaceFirst("^-+", "");
-  }
-
-  static String envName(String key) {
-    return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('-', '_');
   }
 
   @Override
@@ -78,7 +73,7 @@ final class VigilDefaults implements CommandLine.IDefaultValueProvider {
       return null;
     }
     String key = key(option);
-    String fromEnv = env.get(envName(key));
+    String fromEnv = env.get(Setting.envName(key));
     if (fromEnv != null) {
       return fromEnv;
     }
@@ -87,20 +82,20 @@ final class VigilDefaults implements CommandLine.IDefaultValueProvider {
   }
 
   /** Where the value of {@code option} came from, for an error message; empty when from the command line. */
-  String sourceOf(ArgSpec arg) {
+  public String sourceOf(ArgSpec arg) {
     if (!(arg instanceof OptionSpec option)) {
       return "";
     }
     String key = key(option);
-    if (env.containsKey(envName(key))) {
-      return " (from environment variable " + envName(key) + ")";
+    if (env.containsKey(Setting.envName(key))) {
+      return " (from environment variable " + Setting.envName(key) + ")";
     }
     Entry entry = fileValues.get(key);
     return entry == null ? "" : " (from " + configFile + " line " + entry.line() + ", key '" + key + "')";
   }
 
   /** Refuses a config file key that is no option of this command, naming the key and its line. */
-  void checkFileKeys(CommandSpec spec) {
+  public void checkFileKeys(CommandSpec spec) {
     Set<String> known = new TreeSet<>();
     for (OptionSpec option : spec.options()) {
       known.add(key(option));
@@ -111,6 +106,12 @@ final class VigilDefaults implements CommandLine.IDefaultValueProvider {
             + entry.getKey() + "'; known keys: " + String.join(", ", known));
       }
     }
+  }
+
+  private static Set<String> nonOptionEnv() {
+    Set<String> names = new TreeSet<>(Set.of(CONFIG_ENV));
+    Settings.ALL.stream().filter(setting -> !setting.option()).forEach(setting -> names.add(setting.env()));
+    return Set.copyOf(names);
   }
 
   /**

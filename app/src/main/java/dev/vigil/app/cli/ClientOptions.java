@@ -1,5 +1,6 @@
-package dev.vigil.app;
+package dev.vigil.app.cli;
 
+import dev.vigil.app.DataDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

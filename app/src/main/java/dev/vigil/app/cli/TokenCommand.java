@@ -1,12 +1,13 @@
-package dev.vigil.app;
+package dev.vigil.app.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.app.DataDir;
+import dev.vigil.schemas.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import dev.vigil.schemas.Json;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "token", mixinStandardHelpOptions = true, description = "Create, list and revoke API tokens.",
     subcommands = {TokenCommand.Create.class, TokenCommand.ListTokens.class, TokenCommand.Remove.class})
-final class TokenCommand implements Runnable {
+public final class TokenCommand implements Runnable {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override

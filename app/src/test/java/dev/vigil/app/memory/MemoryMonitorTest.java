@@ -1,7 +1,8 @@
-package dev.vigil.app;
+package dev.vigil.app.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.app.Role;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -13,7 +14,7 @@ class MemoryMonitorTest {
 
   @Test
   void theBudgetTheCacheAndResidentMemoryAreExported() {
-    MemoryBudget budget = MemoryBudget.of(MemoryBudget.DEFAULT_BYTES, Role.all());
+    MemoryBudget budget = MemoryBudget.of(1024 * MIB, Role.all());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     try (RocksDbMemory rocksDb = RocksDbMemory.of(budget);
         MemoryMonitor monitor = new MemoryMonitor(budget, rocksDb, registry)) {

@@ -1,8 +1,9 @@
-package dev.vigil.app;
+package dev.vigil.app.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vigil.app.Role;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
@@ -55,7 +56,7 @@ class BoundedRocksDbConfigTest {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, application);
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve(application).toString());
-    MemoryBudget.of(MemoryBudget.DEFAULT_BYTES, Role.all()).applyTo(props, memory);
+    MemoryBudget.of(1024 * MIB, Role.all()).applyTo(props, memory);
     return props;
   }
 

@@ -1,6 +1,7 @@
-package dev.vigil.app;
+package dev.vigil.app.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.app.TestAlertEvent;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "simulate", mixinStandardHelpOptions = true,
     description = "Send the test-alert event (list pods in namespace asc-alerttest-662jfi039n); "
         + "K8S_TestAlert should follow within seconds.")
-final class SimulateCommand implements Callable<Integer> {
+public final class SimulateCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
   @Mixin ClientOptions client;
 

@@ -1,5 +1,7 @@
-package dev.vigil.app;
+package dev.vigil.app.memory;
 
+import dev.vigil.app.Role;
+import dev.vigil.app.StartupException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,20 +40,18 @@ import picocli.CommandLine;
  * @param totalBytes the whole budget: what the process's resident memory should stay under
  * @param streams whether the process runs a Streams application (detect or alerts-api)
  */
-record MemoryBudget(long totalBytes, boolean streams) {
-  static final long MIB = 1024L * 1024;
-  static final long DEFAULT_BYTES = 1024 * MIB;
+public record MemoryBudget(long totalBytes, boolean streams) {
+  public static final long MIB = 1024L * 1024;
   static final long MIN_BYTES = 512 * MIB;
   /** A role with state stores needs room for its RocksDB cache and a heap beside the native share. */
   static final long MIN_STREAMS_BYTES = 768 * MIB;
-  static final String DEFAULT = "1g";
 
   /** The key under which the shared {@link RocksDbMemory} reaches {@link BoundedRocksDbConfig}. */
   static final String ROCKSDB_MEMORY_CONFIG = "vigil.rocksdb.memory";
 
   private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kmgt]?)(?:i?b)?");
 
-  MemoryBudget {
+  public MemoryBudget {
     if (totalBytes < (streams ? MIN_STREAMS_BYTES : MIN_BYTES)) {
       throw new StartupException("--memory-budget " + format(totalBytes) + " is too small: vigil gateway needs at least "
           + format(MIN_BYTES) + ", vigil up, detect and alerts-api at least " + format(MIN_STREAMS_BYTES)
@@ -59,7 +59,7 @@ record MemoryBudget(long totalBytes, boolean streams) {
     }
   }
 
-  static MemoryBudget of(long totalBytes, Set<Role> roles) {
+  public static MemoryBudget of(long totalBytes, Set<Role> roles) {
     return new MemoryBudget(totalBytes, roles.contains(Role.DETECT) || roles.contains(Role.ALERTS_API));
   }
 
@@ -67,7 +67,7 @@ record MemoryBudget(long totalBytes, boolean streams) {
    * Bytes of a size such as {@code 1g}, {@code 768m}, {@code 1.5GiB} or {@code 1073741824}: binary
    * units (k, m, g, t), case-insensitive.
    */
-  static long parseSize(String text) {
+  public static long parseSize(String text) {
     Matcher m = SIZE.matcher(text == null ? "" : text.trim().toLowerCase(Locale.ROOT));
     if (!m.matches()) {
       throw new IllegalArgumentException("'" + text + "' is not a size: give a number of bytes with an optional"
@@ -88,7 +88,7 @@ record MemoryBudget(long totalBytes, boolean streams) {
   }
 
   /** A size in the unit that reads best: {@code 1 GiB}, {@code 768 MiB}, {@code 1.5 GiB}. */
-  static String format(long bytes) {
+  public static String format(long bytes) {
     if (bytes >= 1024 * MIB && bytes * 10 % (1024 * MIB) == 0) {
       return trim(bytes / (1024.0 * MIB)) + " GiB";
     }
@@ -123,7 +123,7 @@ record MemoryBudget(long totalBytes, boolean streams) {
   }
 
   /** The Java heap: {@code -Xmx} and {@code -Xms}. */
-  long heapBytes() {
+  public long heapBytes() {
     return roundDownToMib(totalBytes - nativeBytes() - rocksDbBytes());
   }
 
@@ -158,7 +158,7 @@ record MemoryBudget(long totalBytes, boolean streams) {
   }
 
   /** The JVM options the launcher starts a server with. */
-  List<String> jvmOptions() {
+  public List<String> jvmOptions() {
     long heapMib = heapBytes() / MIB;
     return List.of("-Xms" + heapMib + "m", "-Xmx" + heapMib + "m",
         "-XX:MaxDirectMemorySize=" + directBytes() / MIB + "m",
@@ -167,7 +167,7 @@ record MemoryBudget(long totalBytes, boolean streams) {
   }
 
   /** Properties of every producer and consumer; an operator's own value of a key wins. */
-  Map<String, Object> clientDefaults() {
+  public Map<String, Object> clientDefaults() {
     Map<String, Object> defaults = new LinkedHashMap<>();
     defaults.put(ProducerConfig.BUFFER_MEMORY_CONFIG, producerBufferBytes());
     defaults.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, (int) fetchMaxBytes());
@@ -179,7 +179,7 @@ record MemoryBudget(long totalBytes, boolean streams) {
    * Adds to a Streams application's properties the bounded RocksDB configuration sharing
    * {@code rocksDb}, the record cache and the client buffers, unless the operator set them.
    */
-  void applyTo(Properties props, RocksDbMemory rocksDb) {
+  public void applyTo(Properties props, RocksDbMemory rocksDb) {
     props.putIfAbsent(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbConfig.class.getName());
     props.put(ROCKSDB_MEMORY_CONFIG, rocksDb);
     props.putIfAbsent(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, recordCacheBytes());
@@ -196,12 +196,12 @@ record MemoryBudget(long totalBytes, boolean streams) {
   }
 
   /** Properties of the embedded broker that {@code vigil up} starts in this JVM. */
-  Map<String, String> brokerOverrides() {
+  public Map<String, String> brokerOverrides() {
     return Map.of("log.cleaner.dedupe.buffer.size", Long.toString(brokerDedupeBufferBytes()));
   }
 
   /** One line for the start-up log. */
-  String describe() {
+  public String describe() {
     return "memory budget " + format(totalBytes) + ": heap " + format(heapBytes()) + ", RocksDB "
         + format(rocksDbBytes()) + " (memtables " + format(memtableBytes()) + "), native " + format(nativeBytes());
   }
@@ -211,7 +211,7 @@ record MemoryBudget(long totalBytes, boolean streams) {
   }
 
   /** picocli's converter of {@code --memory-budget}, so a bad value is reported with its source. */
-  static final class SizeConverter implements CommandLine.ITypeConverter<Long> {
+  public static final class SizeConverter implements CommandLine.ITypeConverter<Long> {
     @Override
     public Long convert(String value) {
       try {

@@ -1,4 +1,4 @@
-package dev.vigil.app;
+package dev.vigil.app.cli;
 
 import java.io.FilterWriter;
 import java.io.IOException;
@@ -14,7 +14,7 @@ import java.io.Writer;
  * screen or the clipboard). The escape is also valid inside a JSON string, so {@code --json} output
  * stays JSON.
  */
-final class TerminalSafeWriter extends FilterWriter {
+public final class TerminalSafeWriter extends FilterWriter {
   private final boolean crlf = System.lineSeparator().equals("\r\n");
 
   private TerminalSafeWriter(Writer out) {
@@ -22,12 +22,12 @@ final class TerminalSafeWriter extends FilterWriter {
   }
 
   /** {@code out} with control characters escaped, flushing like a println-ing PrintWriter. */
-  static PrintWriter wrap(PrintWriter out) {
+  public static PrintWriter wrap(PrintWriter out) {
     return new PrintWriter(new TerminalSafeWriter(out), true);
   }
 
   /** {@code text} with control characters escaped as this writer does. */
-  static String clean(String text) {
+  public static String clean(String text) {
     StringBuilder sb = new StringBuilder(text.length());
     for (int i = 0; i < text.length(); i++) {
       append(sb, text.charAt(i), false);

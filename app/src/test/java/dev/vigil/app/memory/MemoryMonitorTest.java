@@ -22,9 +22,9 @@ class MemoryMonitorTest {
       String scrape = registry.scrape();
       assertThat(scrape).contains(
           "vigil_memory_budget_bytes{part=\"total\"} 1.073741824E9",
-          "vigil_memory_budget_bytes{part=\"heap\"} 4.69762048E8",
-          "vigil_memory_budget_bytes{part=\"rocksdb\"} 2.68435456E8",
-          "vigil_rocksdb_block_cache_capacity_bytes 2.68435456E8",
+          "vigil_memory_budget_bytes{part=\"heap\"} 4.23624704E8",
+          "vigil_memory_budget_bytes{part=\"rocksdb\"} 2.13909504E8",
+          "vigil_rocksdb_block_cache_capacity_bytes 2.13909504E8",
           "vigil_rocksdb_block_cache_usage_bytes",
           "vigil_rocksdb_block_cache_pinned_bytes",
           "vigil_memory_heap_after_gc_bytes",

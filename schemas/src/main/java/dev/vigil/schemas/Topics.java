@@ -2,6 +2,7 @@ package dev.vigil.schemas;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,6 +18,7 @@ import org.apache.kafka.common.serialization.Serdes;
 /** The registry of Vigil's topics: the only place a topic name is written. */
 public final class Topics {
 
+  private static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
   private static final Map<String, String> DELETE = Map.of("cleanup.policy", "delete");
   private static final Map<String, String> COMPACT =
       Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0");
@@ -86,21 +88,43 @@ public final class Topics {
   }
 
   /**
-   * Creates every topic that does not exist yet, with replication factor {@code replication}.
-   * Existing topics are left as they are.
+   * The replication factor of Vigil's topics on a cluster of {@code brokers}: every broker, at most 3
+   * (1 on one broker, 3 from three brokers on).
+   */
+  public static short replicationFor(int brokers) {
+    return (short) Math.max(1, Math.min(3, brokers));
+  }
+
+  /**
+   * Every topic as created with replication factor {@code replication}. With three or more replicas
+   * a topic also gets {@code min.insync.replicas=2}: an {@code acks=all} write then survives the loss
+   * of any one broker, and is refused rather than kept on a single copy when two are gone. With fewer
+   * replicas the broker's default applies.
+   */
+  static List<NewTopic> newTopics(short replication) {
+    List<NewTopic> topics = new ArrayList<>();
+    for (Topic<?, ?> topic : ALL) {
+      Map<String, String> config = new HashMap<>(topic.config());
+      if (replication >= 3) {
+        config.put(MIN_INSYNC_REPLICAS, "2");
+      }
+      topics.add(new NewTopic(topic.name(), topic.partitions(), replication).configs(config));
+    }
+    return topics;
+  }
+
+  /**
+   * Creates every topic that does not exist yet, with replication factor {@code replication} (see
+   * {@link #replicationFor}) and, from 3 replicas on, {@code min.insync.replicas=2}. Existing topics
+   * are left as they are.
    *
    * @return the names of the topics created
    */
   public static List<String> createMissing(Admin admin, short replication, long timeoutMs)
       throws InterruptedException, ExecutionException, TimeoutException {
     Set<String> existing = admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS);
-    List<NewTopic> missing = new ArrayList<>();
-    for (Topic<?, ?> topic : ALL) {
-      if (!existing.contains(topic.name())) {
-        missing.add(
-            new NewTopic(topic.name(), topic.partitions(), replication).configs(topic.config()));
-      }
-    }
+    List<NewTopic> missing =
+        newTopics(replication).stream().filter(t -> !existing.contains(t.name())).toList();
     if (missing.isEmpty()) {
       return List.of();
     }

@@ -22,6 +22,31 @@ class TopicsTest {
   }
 
   @Test
+  void replicationFollowsTheClusterSizeUpToThreeWithMinIsrTwoAtThree() {
+    assertThat(Topics.replicationFor(1)).isEqualTo((short) 1);
+    assertThat(Topics.replicationFor(2)).isEqualTo((short) 2);
+    assertThat(Topics.replicationFor(3)).isEqualTo((short) 3);
+    assertThat(Topics.replicationFor(5)).isEqualTo((short) 3);
+
+    var three = Topics.newTopics(Topics.replicationFor(5));
+    assertThat(three).hasSameSizeAs(Topics.all());
+    for (var topic : three) {
+      assertThat(topic.replicationFactor()).as(topic.name()).isEqualTo((short) 3);
+      assertThat(topic.configs()).as(topic.name()).containsEntry("min.insync.replicas", "2");
+    }
+    var alerts = three.stream().filter(t -> t.name().equals(Topics.ALERTS.name())).findFirst().orElseThrow();
+    assertThat(alerts.configs()).containsEntry("cleanup.policy", "compact");
+    assertThat(alerts.numPartitions()).isEqualTo(Topics.ALERTS.partitions());
+
+    for (int brokers : new int[] {1, 2}) {
+      for (var topic : Topics.newTopics(Topics.replicationFor(brokers))) {
+        assertThat(topic.replicationFactor()).as(topic.name()).isEqualTo((short) brokers);
+        assertThat(topic.configs()).as(topic.name()).doesNotContainKey("min.insync.replicas");
+      }
+    }
+  }
+
+  @Test
   void fingerprintsDependOnEveryPartOfTheTuple() {
     String fp = Fingerprints.alertFingerprint("w", "c", "K8S_TestAlert", "ns/pod/x");
     assertThat(fp).hasSize(32).isEqualTo(Fingerprints.alertFingerprint("w", "c", "K8S_TestAlert", "ns/pod/x"));

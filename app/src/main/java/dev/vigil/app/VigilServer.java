@@ -32,6 +32,8 @@ import dev.vigil.ingest.admission.AdmissionSettings;
 import dev.vigil.ingest.admission.BacklogMonitor;
 import dev.vigil.ingest.admission.FairAdmission;
 import dev.vigil.kafkalocal.EmbeddedKafka;
+import dev.vigil.kafkalocal.LocalKafka;
+import dev.vigil.kafkalocal.LocalKafkaCluster;
 import dev.vigil.schemas.ApiToken;
 import dev.vigil.schemas.Topics;
 import io.micrometer.core.instrument.Gauge;
@@ -83,7 +85,7 @@ final class VigilServer implements AutoCloseable {
   private final DataDir dataDir;
   private final List<AutoCloseable> resources = new ArrayList<>();
   private PrometheusMeterRegistry metrics;
-  private EmbeddedKafka kafka;
+  private LocalKafka kafka;
   private String bootstrap;
   /** The embedded broker's SASL settings (none with an external Kafka): a secret, never logged. */
   private Map<String, String> kafkaSecurity = Map.of();
@@ -182,8 +184,15 @@ final class VigilServer implements AutoCloseable {
     }
 
     if (config.embeddedKafka()) {
-      LOG.info("Starting the embedded Kafka broker in {}", dataDir.kafkaDir().toAbsolutePath());
-      kafka = EmbeddedKafka.start(dataDir.kafkaDir(), 0, budget.brokerOverrides());
+      int brokers = config.get(Settings.BROKERS);
+      if (brokers > 1) {
+        // Each broker is a process of its own with its own heap, outside this process's memory budget.
+        LOG.info("Starting {} local Kafka brokers as processes in {}", brokers, dataDir.kafkaDir().toAbsolutePath());
+        kafka = LocalKafkaCluster.start(dataDir.kafkaDir(), brokers);
+      } else {
+        LOG.info("Starting the embedded Kafka broker in {}", dataDir.kafkaDir().toAbsolutePath());
+        kafka = EmbeddedKafka.start(dataDir.kafkaDir(), 0, budget.brokerOverrides());
+      }
       bootstrap = kafka.bootstrapServers();
       Map<String, String> security = new HashMap<>(kafka.clientProperties());
       security.remove(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
@@ -378,7 +387,7 @@ final class VigilServer implements AutoCloseable {
   private void createTopics() throws Exception {
     try (Admin admin = Admin.create(kafkaClientConfig())) {
       int brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
-      List<String> created = Topics.createMissing(admin, (short) Math.min(3, brokers), 30_000);
+      List<String> created = Topics.createMissing(admin, Topics.replicationFor(brokers), 30_000);
       if (!created.isEmpty()) {
         LOG.info("Created topics {}", created);
       }

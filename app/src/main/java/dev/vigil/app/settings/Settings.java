@@ -26,6 +26,10 @@ public final class Settings {
       "listen address");
   public static final Setting<String> KAFKA_BOOTSTRAP = option("kafka-bootstrap", Kind.TEXT, "host:port", null,
       "embedded broker; required by the single roles", "an existing Kafka cluster, `HOST:PORT[,...]`");
+  public static final Setting<Integer> BROKERS = option("brokers", Kind.INT, "n", "1", "",
+      "local Kafka brokers `vigil up` starts when no `--kafka-bootstrap` is given: 1 in its own JVM, or N as"
+          + " separate processes (`DATA/kafka/broker-<n>`, pid in `DATA/kafka/broker-<n>.pid`); from 3 on, Vigil's"
+          + " topics get replication factor 3 and `min.insync.replicas=2`");
   public static final Setting<Path> TLS_CERT = option("tls-cert", Kind.PATH, "file", null,
       "generated into `DATA/tls`", "PEM certificate");
   public static final Setting<Path> TLS_KEY = option("tls-key", Kind.PATH, "file", null, "",
@@ -112,7 +116,7 @@ public final class Settings {
       "JVM options for `./vigil`, after the budget's (an `-Xmx` here wins, with a warning)", false);
 
   /** Every setting, in the README's order. */
-  public static final List<Setting<?>> ALL = List.of(CONFIG, DATA_DIR, PORT, BIND, KAFKA_BOOTSTRAP, TLS_CERT, TLS_KEY,
+  public static final List<Setting<?>> ALL = List.of(CONFIG, DATA_DIR, PORT, BIND, KAFKA_BOOTSTRAP, BROKERS, TLS_CERT, TLS_KEY,
       HOSTNAME, BODY_LIMIT, STREAM_THREADS, ALERT_WINDOW, UNHEALTHY_AFTER, RULES_DIR, RULES_LENIENT,
       BASELINE_LEARNING, BASELINE_TTL, THREAT_INTEL, DETECTION_CONFIG, KAFKA_PROPERTY, PRODUCER_PROPERTY,
       STREAMS_PROPERTY, BODY_TIMEOUT, INGEST_RATE, INGEST_BURST, MAX_DETECTION_LAG, MIN_CLUSTER_RATE, MEMORY_BUDGET,

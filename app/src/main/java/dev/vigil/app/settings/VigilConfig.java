@@ -3,6 +3,7 @@ package dev.vigil.app.settings;
 import static dev.vigil.app.settings.Settings.BASELINE_LEARNING;
 import static dev.vigil.app.settings.Settings.BASELINE_TTL;
 import static dev.vigil.app.settings.Settings.BODY_LIMIT;
+import static dev.vigil.app.settings.Settings.BROKERS;
 import static dev.vigil.app.settings.Settings.BODY_TIMEOUT;
 import static dev.vigil.app.settings.Settings.HEADER_TIMEOUT;
 import static dev.vigil.app.settings.Settings.IDLE_TIMEOUT;
@@ -119,6 +120,14 @@ public final class VigilConfig {
       throw new StartupException("vigil " + this.roles.iterator().next().command + " runs one role against an existing "
           + "Kafka cluster: give --kafka-bootstrap HOST:PORT (or VIGIL_KAFKA_BOOTSTRAP); vigil up runs every "
           + "role with an embedded broker");
+    }
+    int brokers = get(BROKERS);
+    if (brokers < 1 || brokers > 9) {
+      throw new StartupException("--brokers " + brokers + " must be between 1 and 9 (3 gives replication 3)");
+    }
+    if (brokers > 1 && kafkaBootstrap() != null) {
+      throw new StartupException("--brokers " + brokers + " starts local brokers, --kafka-bootstrap uses an existing"
+          + " Kafka cluster: give one of them");
     }
     Path rulesDir = get(RULES_DIR);
     if (rulesDir != null && !Files.isDirectory(rulesDir)) {

@@ -40,9 +40,10 @@ import org.awaitility.Awaitility;
 /**
  * A real gateway for integration tests: the embedded broker, the registry, the gateway and both route
  * sets on an HTTPS Vert.x server with a generated certificate, and a JDK client trusting its ca.crt.
+ * Public in this module's test jar for the app's {@code AgentIT}.
  */
-final class GatewayFixture implements AutoCloseable {
-  final EmbeddedKafka kafka;
+public final class GatewayFixture implements AutoCloseable {
+  public final EmbeddedKafka kafka;
   final Path tlsDir;
   final ClusterRegistry registry;
   final IngestGateway gateway;
@@ -55,11 +56,11 @@ final class GatewayFixture implements AutoCloseable {
   HttpServer server;
   private int port;
   final HttpClient http;
-  final String adminToken = Tokens.newApiToken();
+  public final String adminToken = Tokens.newApiToken();
   final String readerToken = Tokens.newApiToken();
   final String otherAdminToken = Tokens.newApiToken();
 
-  GatewayFixture(IngestLimits limits) throws Exception {
+  public GatewayFixture(IngestLimits limits) throws Exception {
     this(limits, ClusterActivity.DEFAULT_UNHEALTHY_AFTER);
   }
 
@@ -101,24 +102,24 @@ final class GatewayFixture implements AutoCloseable {
   }
 
   /** Stops the HTTPS listener: clients get connection refused until {@link #startServer}. */
-  void stopServer() throws Exception {
+  public void stopServer() throws Exception {
     server.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
   /** Listens again on the port the server had. */
-  void startServer() throws Exception {
+  public void startServer() throws Exception {
     server = listen(port);
   }
 
-  Path caFile() {
+  public Path caFile() {
     return tlsDir.resolve(TlsMaterial.CA_FILE);
   }
 
-  URI uri(String path) {
+  public URI uri(String path) {
     return URI.create("https://localhost:" + port + path);
   }
 
-  HttpRequest.Builder request(String path, String token) {
+  public HttpRequest.Builder request(String path, String token) {
     HttpRequest.Builder builder = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30));
     if (token != null) {
       builder.header("Authorization", "Bearer " + token);
@@ -126,7 +127,7 @@ final class GatewayFixture implements AutoCloseable {
     return builder;
   }
 
-  HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+  public HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
     return http.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
@@ -139,7 +140,7 @@ final class GatewayFixture implements AutoCloseable {
   }
 
   /** Registers a cluster through the HTTP API as the default workspace admin; returns its token. */
-  String registerCluster(String name) throws IOException, InterruptedException {
+  public String registerCluster(String name) throws IOException, InterruptedException {
     HttpResponse<String> response =
         send(
             request(ClusterRoutes.PATH, adminToken)

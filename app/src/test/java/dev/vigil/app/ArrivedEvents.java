@@ -1,4 +1,4 @@
-package dev.vigil.ingest;
+package dev.vigil.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.vigil.ingest.agent;
+package dev.vigil.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.vigil.ingest;
+package dev.vigil.app;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;

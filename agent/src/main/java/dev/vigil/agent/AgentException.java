@@ -1,4 +1,4 @@
-package dev.vigil.ingest.agent;
+package dev.vigil.agent;
 
 /** The agent stopped for a reason the operator must fix; {@link #exitStatus()} is the process exit. */
 public class AgentException extends Exception {

@@ -1,4 +1,4 @@
-package dev.vigil.ingest.agent;
+package dev.vigil.agent;
 
 /** The gateway refused the ingest token (401 or 403): the cluster was removed or the token revoked. */
 public final class TokenRefusedException extends AgentException {

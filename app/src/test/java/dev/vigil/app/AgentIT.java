@@ -1,12 +1,15 @@
-package dev.vigil.ingest;
+package dev.vigil.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.vigil.ingest.agent.Agent;
-import dev.vigil.ingest.agent.AgentConfig;
-import dev.vigil.ingest.agent.AgentMain;
-import dev.vigil.ingest.agent.TokenRefusedException;
+import dev.vigil.agent.Agent;
+import dev.vigil.agent.AgentConfig;
+import dev.vigil.agent.AgentMain;
+import dev.vigil.agent.TokenRefusedException;
+import dev.vigil.ingest.ClusterRoutes;
+import dev.vigil.ingest.GatewayFixture;
+import dev.vigil.ingest.IngestLimits;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.http.HttpRequest;
@@ -68,7 +71,7 @@ class AgentIT {
     return file;
   }
 
-  /** The agent in a JVM of its own, with nothing but the ingest classes on its class path. */
+  /** The agent in a JVM of its own, with nothing but the agent module's classes on its class path. */
   private Process childAgent(Path tokenFile, Path log, Path output) throws Exception {
     String classes = Path.of(Agent.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
     List<String> command = new ArrayList<>();

@@ -1,9 +1,8 @@
-package dev.vigil.ingest.agent;
+package dev.vigil.agent;
 
 /**
- * Runs the agent with the JDK alone: {@code java -cp vigil-ingest.jar
- * dev.vigil.ingest.agent.AgentMain --server URL --token-file F [--path audit.log]}. The flags are
- * those of {@code vigil agent} ({@link AgentConfig#usage()}).
+ * Runs the agent with the JDK alone: {@code java -jar vigil-agent.jar --server URL --token-file F
+ * [--path audit.log]}. The flags are those of {@code vigil agent} ({@link AgentConfig#usage()}).
  */
 public final class AgentMain {
   private AgentMain() {}

@@ -8,12 +8,12 @@ import dev.vigil.alerts.DashboardRoutes;
 import dev.vigil.alerts.LiveStreams;
 import dev.vigil.alerts.StreamIds;
 import dev.vigil.ingest.ClusterActivity;
-import dev.vigil.ingest.ClusterRegistry;
 import dev.vigil.ingest.ClusterRoutes;
 import dev.vigil.ingest.IngestGateway;
 import dev.vigil.ingest.IngestLimits;
 import dev.vigil.ingest.IngestRoutes;
 import dev.vigil.ingest.TokenRoutes;
+import dev.vigil.ingest.identity.ClusterRegistry;
 import dev.vigil.schemas.ApiError;
 import dev.vigil.schemas.Json;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -34,8 +34,12 @@ final class ApiRouter {
 
   private ApiRouter() {}
 
-  /** What this process runs; the parts of a role it does not run are null. */
+  /**
+   * What this process runs; the parts of a role it does not run are null. {@code callers} resolves
+   * tokens for every route: the registry where the gateway runs, else a read-only identity reader.
+   */
   record Parts(
+      CallerResolver callers,
       ClusterRegistry registry,
       ClusterActivity activity,
       IngestGateway gateway,
@@ -83,10 +87,10 @@ final class ApiRouter {
     }
     if (parts.queries() != null) {
       ApiLimits api = parts.api();
-      streams = AlertsRoutes.mount(router, parts.registry(), parts.queries(), parts.statusSink(), parts.feed(),
+      streams = AlertsRoutes.mount(router, parts.callers(), parts.queries(), parts.statusSink(), parts.feed(),
           new LiveStreams.Settings(api.maxStreamsPerToken(), api.maxStreamsPerWorkspace(), api.streamBufferBytes(),
               parts.streamIds()));
-      DashboardRoutes.mount(router, parts.registry());
+      DashboardRoutes.mount(router, parts.callers());
     }
 
     router.errorHandler(404, ctx -> error(ctx, 404, "not_found",
@@ -127,8 +131,8 @@ final class ApiRouter {
   private static void metrics(RoutingContext ctx, Parts parts, MetricsScrape scrape) {
     if (parts.api().metricsToken()) {
       String bearer = CallerResolver.bearerToken(ctx.request().getHeader("Authorization"));
-      Optional<Caller> caller = bearer == null || parts.registry() == null
-          ? Optional.empty() : parts.registry().resolve(bearer);
+      Optional<Caller> caller = bearer == null || parts.callers() == null
+          ? Optional.empty() : parts.callers().resolve(bearer);
       if (caller.isEmpty()) {
         ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"vigil\"");
         error(ctx, 401, "unauthorized", "/metrics needs an admin token of workspace '"

@@ -1,8 +1,8 @@
 package dev.vigil.app;
 
-import dev.vigil.ingest.ClusterRegistry;
 import dev.vigil.ingest.IngestGateway;
 import dev.vigil.ingest.KafkaUnavailableException;
+import dev.vigil.ingest.identity.ClusterRegistry;
 import dev.vigil.schemas.Caller;
 import dev.vigil.schemas.CallerResolver;
 import dev.vigil.schemas.ClusterRegistration;

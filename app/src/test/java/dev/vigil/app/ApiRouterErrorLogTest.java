@@ -24,7 +24,7 @@ class ApiRouterErrorLogTest {
     Vertx vertx = Vertx.vertx();
     try {
       Router router = Router.router(vertx);
-      ApiRouter.configure(router, new ApiRouter.Parts(null, null, null, null, null, null, null,
+      ApiRouter.configure(router, new ApiRouter.Parts(null, null, null, null, null, null, null, null,
           new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), () -> true, ApiLimits.defaults(), null));
       HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
           .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

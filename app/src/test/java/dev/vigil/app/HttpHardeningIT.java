@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vigil.ingest.ClusterRegistry;
 import dev.vigil.ingest.WorkspaceQuotas;
+import dev.vigil.ingest.identity.ClusterRegistry;
 import dev.vigil.schemas.Fingerprints;
 import java.io.IOException;
 import java.io.InputStream;

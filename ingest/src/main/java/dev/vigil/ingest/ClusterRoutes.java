@@ -2,6 +2,9 @@ package dev.vigil.ingest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.ingest.identity.ClusterExistsException;
+import dev.vigil.ingest.identity.ClusterRegistry;
+import dev.vigil.ingest.identity.RegistryUnavailableException;
 import dev.vigil.schemas.Caller;
 import dev.vigil.schemas.CallerResolver;
 import dev.vigil.schemas.ClusterRegistration;
@@ -315,7 +318,7 @@ public final class ClusterRoutes {
         HttpJson.error(ctx, 409, "conflict", e.getMessage());
       } else if (e instanceof IllegalArgumentException) {
         HttpJson.error(ctx, 400, "bad_request", e.getMessage());
-      } else if (e instanceof KafkaUnavailableException) {
+      } else if (e instanceof RegistryUnavailableException) {
         ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "5");
         HttpJson.error(ctx, 503, "kafka_unavailable", e.getMessage());
       } else {

@@ -2,6 +2,8 @@ package dev.vigil.ingest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.ingest.identity.ClusterRegistry;
+import dev.vigil.ingest.identity.RegistryUnavailableException;
 import dev.vigil.schemas.ApiToken;
 import dev.vigil.schemas.Caller;
 import dev.vigil.schemas.CallerResolver;
@@ -16,9 +18,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -152,7 +154,7 @@ public final class TokenRoutes {
             } else {
               HttpJson.error(ctx, 404, "not_found", "no API token with this id in a workspace you manage");
             }
-          } else if (ar.cause() instanceof KafkaUnavailableException e) {
+          } else if (ar.cause() instanceof RegistryUnavailableException e) {
             ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "5");
             HttpJson.error(ctx, 503, "kafka_unavailable", e.getMessage());
           } else {
@@ -257,7 +259,7 @@ public final class TokenRoutes {
             HttpJson.send(ctx, 201, answer);
           } else if (ar.cause() instanceof IllegalArgumentException e) {
             HttpJson.error(ctx, 400, "bad_request", e.getMessage());
-          } else if (ar.cause() instanceof KafkaUnavailableException e) {
+          } else if (ar.cause() instanceof RegistryUnavailableException e) {
             ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "5");
             HttpJson.error(ctx, 503, "kafka_unavailable", e.getMessage());
           } else {

@@ -1,4 +1,4 @@
-package dev.vigil.ingest;
+package dev.vigil.ingest.identity;
 
 /** The workspace already has a cluster of that name (HTTP 409); other workspaces' names never conflict. */
 public final class ClusterExistsException extends RuntimeException {

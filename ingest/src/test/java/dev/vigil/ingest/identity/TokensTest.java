@@ -1,4 +1,4 @@
-package dev.vigil.ingest;
+package dev.vigil.ingest.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -24,10 +24,10 @@ class TokensTest {
   @Test
   void clusterNamesFollowTheDnsLabelRule() {
     for (String ok : new String[] {"a", "prod-eu-1", "k8s.prod", "0", "a".repeat(63)}) {
-      assertThat(ClusterRegistry.NAME_PATTERN.matcher(ok).matches()).as(ok).isTrue();
+      assertThat(ClusterNames.NAME_PATTERN.matcher(ok).matches()).as(ok).isTrue();
     }
     for (String bad : new String[] {"", "-a", "a-", "Prod", "a_b", "a".repeat(64), "a/b"}) {
-      assertThatThrownBy(() -> ClusterRegistry.requireName("cluster name", bad))
+      assertThatThrownBy(() -> ClusterNames.requireName("cluster name", bad))
           .as(bad)
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("lower-case letters");

@@ -263,7 +263,7 @@ class SecurityIT {
   /**
    * A registry that never saw a plain token (a fresh one reading the topic) resolves it: the topic
    * holds only hashes, so lookup is by hash; the comparison is {@code MessageDigest.isEqual} (see
-   * {@code ClusterRegistry.resolve}).
+   * {@code TokenIndex.resolve}).
    */
   private void lookupIsByHash(VigilServer server, String clusterB, String adminA) {
     try (ClusterRegistry fresh = new ClusterRegistry(server.kafkaClientProperties())) {

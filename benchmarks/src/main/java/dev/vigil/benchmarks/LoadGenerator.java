@@ -1,6 +1,6 @@
 package dev.vigil.benchmarks;
 
-import dev.vigil.ingest.TlsMaterial;
+import dev.vigil.edge.TlsMaterial;
 import dev.vigil.kafkalocal.EmbeddedKafka;
 import dev.vigil.schemas.Alert;
 import dev.vigil.schemas.Entity;

@@ -1,4 +1,4 @@
-package dev.vigil.ingest;
+package dev.vigil.edge;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerOptions;

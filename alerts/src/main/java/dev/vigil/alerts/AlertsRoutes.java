@@ -2,6 +2,8 @@ package dev.vigil.alerts;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.edge.Answers;
+import dev.vigil.edge.Authentication;
 import dev.vigil.schemas.Alert;
 import dev.vigil.schemas.AlertHistoryEntry;
 import dev.vigil.schemas.AlertStatus;
@@ -91,9 +93,15 @@ public final class AlertsRoutes {
   static final String RETRY_AFTER_SECONDS = "1";
 
   private static final String JSON = "application/json; charset=utf-8";
-  private static final String WWW_AUTHENTICATE = "WWW-Authenticate";
+
+  /** What the alerts API tells a request without a valid token. */
+  static final Authentication.Challenge CHALLENGE =
+      Authentication.Challenge.of("send an API token as 'Authorization: Bearer <token>'")
+          .unknownToken("the token is unknown or revoked; ask an admin for a new one")
+          .invalidTokenError();
 
   private final CallerResolver callers;
+  private final Authentication authentication;
   private final AlertQueries queries;
   private final AlertStatusSink statusSink;
   private final AlertFeed feed;
@@ -106,6 +114,7 @@ public final class AlertsRoutes {
       AlertFeed feed,
       LiveStreams.Settings streamSettings) {
     this.callers = Objects.requireNonNull(callers, "callers");
+    this.authentication = Authentication.of(callers, CHALLENGE);
     this.queries = Objects.requireNonNull(queries, "queries");
     this.statusSink = statusSink;
     this.feed = feed;
@@ -144,11 +153,12 @@ public final class AlertsRoutes {
             Objects.requireNonNull(statusSink, "statusSink"),
             Objects.requireNonNull(feed, "feed"),
             streamSettings);
-    router.get(STREAM_PATH).handler(routes::stream);
+    router.get(STREAM_PATH).handler(routes.authentication).handler(routes::stream);
     router.route(STREAM_PATH).last().handler(ctx -> methodNotAllowed(ctx, router, STREAM_PATH));
     router
         .patch(ONE_PATH)
         .handler(BodyHandler.create(false).setBodyLimit(MAX_PATCH_BYTES))
+        .handler(routes.authentication)
         .handler(routes::patch)
         .failureHandler(AlertsRoutes::bodyFailure);
     routes.mountReads(router);
@@ -167,8 +177,8 @@ public final class AlertsRoutes {
   }
 
   private void mountReads(Router router) {
-    router.get(LIST_PATH).handler(this::list);
-    router.get(ONE_PATH).handler(this::one);
+    router.get(LIST_PATH).handler(authentication).handler(this::list);
+    router.get(ONE_PATH).handler(authentication).handler(this::one);
     router.route(LIST_PATH).last().handler(ctx -> methodNotAllowed(ctx, router, LIST_PATH));
     router.route(ONE_PATH).last().handler(ctx -> methodNotAllowed(ctx, router, ONE_PATH));
   }
@@ -179,7 +189,7 @@ public final class AlertsRoutes {
       return;
     }
     if (!caller.isAdmin()) {
-      error(ctx, 403, "forbidden",
+      Answers.error(ctx, 403, "forbidden",
           "changing an alert's status needs an admin token of its workspace; this is a "
               + caller.role() + " token");
       return;
@@ -203,10 +213,10 @@ public final class AlertsRoutes {
       status = statusOf(body.get("status"));
       comment = commentOf(body.get("comment"));
     } catch (IOException e) {
-      error(ctx, 400, "bad_request", "the body is not valid JSON: " + e.getMessage());
+      Answers.error(ctx, 400, "bad_request", "the body is not valid JSON: " + e.getMessage());
       return;
     } catch (IllegalArgumentException e) {
-      error(ctx, 400, "bad_request", e.getMessage());
+      Answers.error(ctx, 400, "bad_request", e.getMessage());
       return;
     }
     String id = ctx.pathParam("id");
@@ -221,16 +231,16 @@ public final class AlertsRoutes {
               if (result.succeeded()) {
                 PatchResult r = result.result();
                 if (r == null) {
-                  error(ctx, 404, "not_found", "no alert with this id in your workspace");
+                  Answers.error(ctx, 404, "not_found", "no alert with this id in your workspace");
                 } else {
                   json(ctx.response(), r.applied() ? 200 : 202).end(r.body());
                 }
               } else if (result.cause() instanceof AlertStoreUnavailableException e) {
                 ctx.response().putHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
-                error(ctx, 503, "unavailable", e.getMessage());
+                Answers.error(ctx, 503, "unavailable", e.getMessage());
               } else {
                 LOG.error("status change of alert {} failed", id, result.cause());
-                error(ctx, 500, "internal_error", "the status change failed; see the server log");
+                Answers.error(ctx, 500, "internal_error", "the status change failed; see the server log");
               }
             });
   }
@@ -299,12 +309,12 @@ public final class AlertsRoutes {
 
   private static void bodyFailure(RoutingContext ctx) {
     if (ctx.statusCode() == 413) {
-      error(ctx, 413, "payload_too_large", "a status change body is at most " + MAX_PATCH_BYTES + " bytes");
+      Answers.error(ctx, 413, "payload_too_large", "a status change body is at most " + MAX_PATCH_BYTES + " bytes");
     } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
-      error(ctx, ctx.statusCode(), "bad_request", "the request could not be read");
+      Answers.error(ctx, ctx.statusCode(), "bad_request", "the request could not be read");
     } else {
       LOG.error("alert request failed", ctx.failure());
-      error(ctx, 500, "internal_error", "the request failed; see the server log");
+      Answers.error(ctx, 500, "internal_error", "the request failed; see the server log");
     }
   }
 
@@ -326,13 +336,13 @@ public final class AlertsRoutes {
         from = streams.settings().ids().decode(lastEventId);
       }
     } catch (InvalidFilterException | IllegalArgumentException e) {
-      error(ctx, 400, "bad_request", e.getMessage());
+      Answers.error(ctx, 400, "bad_request", e.getMessage());
       return;
     }
     String refused = streams.tryOpen(caller);
     if (refused != null) {
       ctx.response().putHeader(HttpHeaders.RETRY_AFTER, STREAM_RETRY_AFTER_SECONDS);
-      error(ctx, 429, "too_many_streams", refused);
+      Answers.error(ctx, 429, "too_many_streams", refused);
       return;
     }
     HttpServerResponse response = ctx.response();
@@ -347,7 +357,7 @@ public final class AlertsRoutes {
     } catch (AlertStoreUnavailableException e) {
       streams.release(caller);
       response.putHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
-      error(ctx, 503, "unavailable", e.getMessage());
+      Answers.error(ctx, 503, "unavailable", e.getMessage());
       return;
     }
     live.subscription = subscription;
@@ -506,7 +516,7 @@ public final class AlertsRoutes {
     try {
       filter = AlertFilter.fromQuery(caller.workspace(), queryParams(ctx));
     } catch (InvalidFilterException e) {
-      error(ctx, 400, "bad_request", e.getMessage());
+      Answers.error(ctx, 400, "bad_request", e.getMessage());
       return;
     }
     answerOffLoop(
@@ -531,24 +541,11 @@ public final class AlertsRoutes {
     answerOffLoop(ctx, () -> queries.byId(caller.workspace(), id));
   }
 
-  /** The caller when it may read alerts; otherwise answers 401 or 403 and returns null. */
-  private Caller authorize(RoutingContext ctx) {
-    String token = CallerResolver.bearerToken(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
-    if (token == null) {
-      ctx.response().putHeader(WWW_AUTHENTICATE, "Bearer realm=\"vigil\"");
-      error(ctx, 401, "unauthorized", "send an API token as 'Authorization: Bearer <token>'");
-      return null;
-    }
-    Optional<Caller> caller = callers.resolve(token);
-    if (caller.isEmpty()) {
-      ctx.response()
-          .putHeader(WWW_AUTHENTICATE, "Bearer realm=\"vigil\", error=\"invalid_token\"");
-      error(ctx, 401, "unauthorized", "the token is unknown or revoked; ask an admin for a new one");
-      return null;
-    }
-    Caller c = caller.get();
+  /** The authenticated caller when it may read alerts; otherwise answers 403 and returns null. */
+  private static Caller authorize(RoutingContext ctx) {
+    Caller c = Authentication.caller(ctx);
     if (!ApiToken.ROLE_READER.equals(c.role()) && !ApiToken.ROLE_ADMIN.equals(c.role())) {
-      error(
+      Answers.error(
           ctx,
           403,
           "forbidden",
@@ -578,23 +575,23 @@ public final class AlertsRoutes {
               }
               if (result.succeeded()) {
                 if (result.result() == null) {
-                  error(ctx, 404, "not_found", "no alert with this id in your workspace");
+                  Answers.error(ctx, 404, "not_found", "no alert with this id in your workspace");
                 } else {
                   json(ctx.response(), 200).end(result.result());
                 }
               } else if (result.cause() instanceof AlertStoreUnavailableException e) {
                 ctx.response().putHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
-                error(ctx, 503, "unavailable", "alerts are loading, retry shortly (" + e.getMessage() + ")");
+                Answers.error(ctx, 503, "unavailable", "alerts are loading, retry shortly (" + e.getMessage() + ")");
               } else {
                 LOG.error("alert query failed on {}", ctx.request().path(), result.cause());
-                error(ctx, 500, "internal_error", "the alert query failed; see the server log");
+                Answers.error(ctx, 500, "internal_error", "the alert query failed; see the server log");
               }
             });
   }
 
   private static void methodNotAllowed(RoutingContext ctx, Router router, String path) {
     ctx.response().putHeader(HttpHeaders.ALLOW, allowed(router, path));
-    error(
+    Answers.error(
         ctx,
         405,
         "method_not_allowed",
@@ -620,16 +617,6 @@ public final class AlertsRoutes {
       params.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
     }
     return params;
-  }
-
-  private static void error(RoutingContext ctx, int status, String code, String message) {
-    byte[] body;
-    try {
-      body = Json.mapper().writeValueAsBytes(new ApiError(code, message));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("ApiError is always serializable", e);
-    }
-    json(ctx.response(), status).end(Buffer.buffer(body));
   }
 
   private static HttpServerResponse json(HttpServerResponse response, int status) {

@@ -1,7 +1,9 @@
 package dev.vigil.alerts;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.vigil.schemas.ApiError;
+import dev.vigil.edge.Answers;
+import dev.vigil.edge.Authentication;
+import dev.vigil.edge.SecurityHeaders;
 import dev.vigil.schemas.Caller;
 import dev.vigil.schemas.CallerResolver;
 import dev.vigil.schemas.Json;
@@ -11,7 +13,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The web dashboard, served from this module's class path ({@code dev/vigil/alerts/web}): {@code GET
@@ -34,13 +35,17 @@ public final class DashboardRoutes {
 
   private DashboardRoutes() {}
 
+  /** What {@code GET /v1/me} tells a request without a valid token. */
+  static final Authentication.Challenge CHALLENGE =
+      Authentication.Challenge.of("send a reader or admin API token as 'Authorization: Bearer <token>'");
+
   /** Adds the dashboard and {@code GET /v1/me} to {@code router}. */
   public static void mount(Router router, CallerResolver callers) {
-    router.get(ME_PATH).handler(ctx -> me(ctx, callers));
+    router.get(ME_PATH).handler(Authentication.of(callers, CHALLENGE)).handler(DashboardRoutes::me);
     router.get("/").handler(ctx -> ctx.reroute("/ui/index.html"));
     router
         .get(ASSETS_PATH)
-        .handler(DashboardRoutes::pageHeaders)
+        .handler(SecurityHeaders.page(CONTENT_SECURITY_POLICY))
         .handler(
             StaticHandler.create(WEB_ROOT)
                 .setCachingEnabled(false)
@@ -49,32 +54,16 @@ public final class DashboardRoutes {
                 .setDefaultContentEncoding("UTF-8"));
   }
 
-  private static void pageHeaders(RoutingContext ctx) {
-    ctx.response()
-        .putHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        .putHeader("X-Content-Type-Options", "nosniff")
-        .putHeader("Referrer-Policy", "no-referrer")
-        .putHeader("X-Frame-Options", "DENY")
-        .putHeader("Cross-Origin-Opener-Policy", "same-origin");
-    ctx.next();
-  }
-
-  private static void me(RoutingContext ctx, CallerResolver callers) {
-    String token = CallerResolver.bearerToken(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
-    Optional<Caller> caller = token == null ? Optional.empty() : callers.resolve(token);
-    if (caller.isEmpty()) {
-      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"vigil\"");
-      send(ctx, 401, new ApiError("unauthorized", "send a reader or admin API token as 'Authorization: Bearer <token>'"));
-      return;
-    }
-    if (caller.get().isCluster()) {
-      send(ctx, 403, new ApiError("forbidden", "a cluster ingest token has no dashboard; use a reader or admin API token"));
+  private static void me(RoutingContext ctx) {
+    Caller caller = Authentication.caller(ctx);
+    if (caller.isCluster()) {
+      Answers.error(ctx, 403, "forbidden", "a cluster ingest token has no dashboard; use a reader or admin API token");
       return;
     }
     Map<String, Object> me = new LinkedHashMap<>();
-    me.put("role", caller.get().role());
-    me.put("workspace", caller.get().workspace());
-    me.put("tokenId", caller.get().name());
+    me.put("role", caller.role());
+    me.put("workspace", caller.workspace());
+    me.put("tokenId", caller.name());
     send(ctx, 200, me);
   }
 

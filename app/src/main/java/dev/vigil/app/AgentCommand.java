@@ -1,8 +1,8 @@
 package dev.vigil.app;
 
-import dev.vigil.ingest.agent.Agent;
-import dev.vigil.ingest.agent.AgentConfig;
-import dev.vigil.ingest.agent.AgentMain;
+import dev.vigil.agent.Agent;
+import dev.vigil.agent.AgentConfig;
+import dev.vigil.agent.AgentMain;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;

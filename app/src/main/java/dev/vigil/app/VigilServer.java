@@ -21,20 +21,22 @@ import dev.vigil.detection.DetectorCatalogue;
 import dev.vigil.detection.sigma.RuleLoadException;
 import dev.vigil.detection.sigma.SigmaCatalogue;
 import dev.vigil.detection.sigma.SigmaConfig;
+import dev.vigil.edge.TlsMaterial;
 import dev.vigil.ingest.ClusterActivity;
-import dev.vigil.ingest.ClusterRegistry;
 import dev.vigil.ingest.IngestGateway;
 import dev.vigil.ingest.IngestLimits;
 import dev.vigil.ingest.InstallState;
-import dev.vigil.ingest.TlsMaterial;
-import dev.vigil.ingest.Tokens;
 import dev.vigil.ingest.admission.AdmissionSettings;
 import dev.vigil.ingest.admission.BacklogMonitor;
 import dev.vigil.ingest.admission.FairAdmission;
+import dev.vigil.ingest.identity.ClusterRegistry;
+import dev.vigil.ingest.identity.IdentityReader;
+import dev.vigil.ingest.identity.Tokens;
 import dev.vigil.kafkalocal.EmbeddedKafka;
 import dev.vigil.kafkalocal.LocalKafka;
 import dev.vigil.kafkalocal.LocalKafkaCluster;
 import dev.vigil.schemas.ApiToken;
+import dev.vigil.schemas.CallerResolver;
 import dev.vigil.schemas.Topics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -89,7 +91,10 @@ final class VigilServer implements AutoCloseable {
   private String bootstrap;
   /** The embedded broker's SASL settings (none with an external Kafka): a secret, never logged. */
   private Map<String, String> kafkaSecurity = Map.of();
+  /** The gateway's identity component: resolves tokens and registers clusters and tokens. */
   private ClusterRegistry registry;
+  /** An alerts-only process's identity: it only resolves tokens, so it only reads. */
+  private IdentityReader identity;
   private IngestGateway gateway;
   private KafkaAlertStatusSink statusSink;
   private KafkaStreams detection;
@@ -203,18 +208,26 @@ final class VigilServer implements AutoCloseable {
       createTopics();
     }
 
-    if (gatewayRole || alertsRole) {
+    CallerResolver callers = null;
+    boolean caughtUp = true;
+    if (gatewayRole) {
       registry = new ClusterRegistry(kafkaClientConfig());
       registry.start();
-      if (!registry.awaitCaughtUp(START_TIMEOUT)) {
-        throw new StartupException("could not read the cluster registry from Kafka at " + bootstrap
-            + " within " + START_TIMEOUT.toSeconds() + " s: check that Kafka is reachable");
-      }
+      caughtUp = registry.awaitCaughtUp(START_TIMEOUT);
+      callers = registry;
+    } else if (alertsRole) {
+      identity = new IdentityReader(kafkaClientConfig()).start();
+      caughtUp = identity.awaitCaughtUp(START_TIMEOUT);
+      callers = identity;
+    }
+    if (!caughtUp) {
+      throw new StartupException("could not read the cluster registry from Kafka at " + bootstrap
+          + " within " + START_TIMEOUT.toSeconds() + " s: check that Kafka is reachable");
     }
     if (gatewayRole) {
       ensureAdminToken();
     }
-    if (config.api().metricsToken() && registry == null) {
+    if (config.api().metricsToken() && callers == null) {
       throw new StartupException("--metrics-token checks tokens, which a detect-only process does not read:"
           + " use --metrics-port (a separate address) instead");
     }
@@ -280,7 +293,7 @@ final class VigilServer implements AutoCloseable {
     // Stream ids are encrypted under a key derived from the TLS key: instances serving one certificate
     // read each other's ids, and nobody without the key reads a position out of them.
     StreamIds streamIds = new StreamIds(Files.readAllBytes(tls.keyPath()));
-    liveStreams = ApiRouter.configure(router, new ApiRouter.Parts(registry, activity, gateway, limits, queries,
+    liveStreams = ApiRouter.configure(router, new ApiRouter.Parts(callers, registry, activity, gateway, limits, queries,
         statusSink, feed, metrics, this::ready, config.api(), streamIds));
     ApiLimits api = config.api();
     HttpServerOptions options = tls.applyTo(new HttpServerOptions())
@@ -407,7 +420,7 @@ final class VigilServer implements AutoCloseable {
     }
   }
 
-  /** Ready when this process's Streams applications run and its registry has read Kafka. */
+  /** Ready when this process's Streams applications run and its registry (or reader) has read Kafka. */
   boolean ready() {
     if (config.runs(Role.DETECT) && (detection == null || detection.state() != KafkaStreams.State.RUNNING)) {
       return false;
@@ -415,7 +428,7 @@ final class VigilServer implements AutoCloseable {
     if (config.runs(Role.ALERTS_API) && (alerts == null || alerts.state() != KafkaStreams.State.RUNNING)) {
       return false;
     }
-    return registry == null || registry.isCaughtUp();
+    return (registry == null || registry.isCaughtUp()) && (identity == null || identity.isCaughtUp());
   }
 
   String url() {
@@ -499,6 +512,9 @@ final class VigilServer implements AutoCloseable {
     }
     if (registry != null) {
       quietly(registry::close);
+    }
+    if (identity != null) {
+      quietly(identity::close);
     }
     for (AutoCloseable resource : resources) {
       quietly(resource::close);

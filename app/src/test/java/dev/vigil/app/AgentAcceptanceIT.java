@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.agent.Agent;
 import dev.vigil.app.settings.VigilConfig;
-import dev.vigil.ingest.agent.Agent;
 import dev.vigil.schemas.Json;
 import dev.vigil.schemas.Topics;
 import dev.vigil.schemas.VigilHeaders;

@@ -25,7 +25,7 @@ class ApiRouterErrorLogTest {
     Vertx vertx = Vertx.vertx();
     try {
       Router router = Router.router(vertx);
-      ApiRouter.configure(router, new ApiRouter.Parts(null, null, null, null, null, null, null,
+      ApiRouter.configure(router, new ApiRouter.Parts(null, null, null, null, null, null, null, null,
           new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), () -> true, VigilConfig.defaults().api(), null));
       HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
           .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

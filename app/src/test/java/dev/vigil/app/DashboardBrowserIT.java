@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.abort;
 
 import dev.vigil.app.settings.VigilConfig;
-import dev.vigil.ingest.TlsMaterial;
+import dev.vigil.edge.TlsMaterial;
 import dev.vigil.schemas.Json;
 import java.io.File;
 import java.net.URI;

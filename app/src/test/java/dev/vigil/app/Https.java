@@ -1,7 +1,7 @@
 package dev.vigil.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vigil.ingest.TlsMaterial;
+import dev.vigil.edge.TlsMaterial;
 import dev.vigil.schemas.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.app.settings.VigilConfig;
-import dev.vigil.ingest.Tokens;
+import dev.vigil.ingest.identity.Tokens;
 import dev.vigil.kafkalocal.EmbeddedKafka;
 import dev.vigil.schemas.Fingerprints;
 import dev.vigil.schemas.Json;

@@ -354,7 +354,7 @@ class KubernetesManifestsTest {
   /** The routes a process with {@code server}'s configuration serves, on a plain-HTTP port. */
   private static int serve(Vertx vertx, Server server, BooleanSupplier ready) throws Exception {
     Router router = Router.router(vertx);
-    ApiRouter.configure(router, new ApiRouter.Parts(null, null, null, null, null, null, null,
+    ApiRouter.configure(router, new ApiRouter.Parts(null, null, null, null, null, null, null, null,
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), ready, server.config().api(), null));
     HttpServer http = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.app.settings.Settings;
 import dev.vigil.app.settings.VigilConfig;
-import dev.vigil.ingest.ClusterRegistry;
-import dev.vigil.ingest.Tokens;
+import dev.vigil.ingest.identity.ClusterRegistry;
+import dev.vigil.ingest.identity.Tokens;
 import dev.vigil.schemas.ApiToken;
 import dev.vigil.schemas.Caller;
 import java.io.ByteArrayOutputStream;
@@ -266,7 +266,7 @@ class SecurityIT {
   /**
    * A registry that never saw a plain token (a fresh one reading the topic) resolves it: the topic
    * holds only hashes, so lookup is by hash; the comparison is {@code MessageDigest.isEqual} (see
-   * {@code ClusterRegistry.resolve}).
+   * {@code TokenIndex.resolve}).
    */
   private void lookupIsByHash(VigilServer server, String clusterB, String adminA) {
     try (ClusterRegistry fresh = new ClusterRegistry(server.kafkaClientProperties())) {

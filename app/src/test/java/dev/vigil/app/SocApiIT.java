@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.app.settings.VigilConfig;
-import dev.vigil.ingest.TlsMaterial;
+import dev.vigil.edge.TlsMaterial;
 import dev.vigil.schemas.Json;
 import dev.vigil.schemas.Topics;
 import dev.vigil.schemas.testing.SchemaAssertions;

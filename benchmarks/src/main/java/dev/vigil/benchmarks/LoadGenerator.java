@@ -1,11 +1,12 @@
 package dev.vigil.benchmarks;
 
-import dev.vigil.ingest.TlsMaterial;
+import dev.vigil.edge.TlsMaterial;
 import dev.vigil.kafkalocal.EmbeddedKafka;
 import dev.vigil.schemas.Alert;
 import dev.vigil.schemas.Entity;
 import dev.vigil.schemas.Json;
 import dev.vigil.schemas.Topics;
+import dev.vigil.schemas.kafka.CompactedTopicFollower;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
@@ -30,7 +31,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -397,10 +397,7 @@ public final class LoadGenerator {
 
   void run() throws Exception {
     List<StepReport> results = new ArrayList<>();
-    AtomicBoolean stop = new AtomicBoolean();
-    Thread alertReader = new Thread(() -> readAlerts(stop), "load-alert-reader");
-    alertReader.setDaemon(true);
-    alertReader.start();
+    CompactedTopicFollower alertReader = alertReader().start();
     if (quietCluster != null) {
       quiet = new QuietCluster(HttpClient.newBuilder().sslContext(tls).build(), url,
           quietCluster.token(), quietCluster.name(), apiToken, options.quietInterval());
@@ -434,8 +431,7 @@ public final class LoadGenerator {
       }
     } finally {
       phase = "ceiling";
-      stop.set(true);
-      alertReader.join(10_000);
+      alertReader.close();
       if (quiet != null) {
         quiet.close();
       }
@@ -673,42 +669,30 @@ public final class LoadGenerator {
   // ---------------------------------------------------------------------------------------------
   // Marker alerts, read from vigil.alerts.v1
 
-  private void readAlerts(AtomicBoolean stop) {
-    Properties props = new Properties();
-    props.putAll(kafkaSecurity);
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    try (KafkaConsumer<String, Alert> consumer =
-        new KafkaConsumer<>(
-            props,
-            Topics.ALERTS.keySerde().deserializer(),
-            Topics.ALERTS.valueSerde().deserializer())) {
-      List<TopicPartition> partitions = new ArrayList<>();
-      for (PartitionInfo p : consumer.partitionsFor(Topics.ALERTS.name())) {
-        partitions.add(new TopicPartition(p.topic(), p.partition()));
-      }
-      consumer.assign(partitions);
-      consumer.seekToEnd(partitions);
-      partitions.forEach(consumer::position);
-      while (!stop.get()) {
-        for (ConsumerRecord<String, Alert> record : consumer.poll(Duration.ofMillis(100))) {
-          Alert alert = record.value();
-          if (alert == null || !TEST_ALERT.equals(alert.alertType())) {
-            continue;
-          }
-          String marker = markerOf(alert);
-          if (marker == null) {
-            continue;
-          }
-          markerAlertIds.computeIfAbsent(marker, k -> ConcurrentHashMap.newKeySet()).add(alert.id());
-          if (markerPublishedMs.putIfAbsent(marker, record.timestamp()) != null
-              || alert.count() != 1) {
-            // The same marker alert published again, or counting more than its one event.
-            markerDuplicates.incrementAndGet();
-          }
-        }
-      }
+  /** Follows vigil.alerts.v1 from its end, recording when each marker's test alert was published. */
+  private CompactedTopicFollower alertReader() {
+    Map<String, Object> config = new HashMap<>();
+    kafkaSecurity.forEach((k, v) -> config.put((String) k, v));
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    return new CompactedTopicFollower(config, "load-alert-reader", List.of(Topics.ALERTS.name()),
+        CompactedTopicFollower.Start.end(), this::markerAlert);
+  }
+
+  private void markerAlert(ConsumerRecord<String, byte[]> record) {
+    Alert alert = record.value() == null ? null
+        : Topics.ALERTS.valueSerde().deserializer().deserialize(record.topic(), record.value());
+    if (alert == null || !TEST_ALERT.equals(alert.alertType())) {
+      return;
+    }
+    String marker = markerOf(alert);
+    if (marker == null) {
+      return;
+    }
+    markerAlertIds.computeIfAbsent(marker, k -> ConcurrentHashMap.newKeySet()).add(alert.id());
+    if (markerPublishedMs.putIfAbsent(marker, record.timestamp()) != null || alert.count() != 1) {
+      // The same marker alert published again, or counting more than its one event.
+      markerDuplicates.incrementAndGet();
     }
   }
 

@@ -2,6 +2,11 @@ package dev.vigil.ingest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.edge.Answers;
+import dev.vigil.edge.Authentication;
+import dev.vigil.ingest.identity.ClusterExistsException;
+import dev.vigil.ingest.identity.ClusterRegistry;
+import dev.vigil.ingest.identity.RegistryUnavailableException;
 import dev.vigil.schemas.Caller;
 import dev.vigil.schemas.CallerResolver;
 import dev.vigil.schemas.ClusterRegistration;
@@ -35,6 +40,10 @@ public final class ClusterRoutes {
   public static final String PATH = "/v1/clusters";
   static final long MAX_BODY_BYTES = 64 * 1024;
 
+  /** What the cluster API tells a request without a valid token. */
+  static final Authentication.Challenge CHALLENGE =
+      Authentication.Challenge.of("send a reader or admin API token as Authorization: Bearer <token>");
+
   private ClusterRoutes() {}
 
   public static void mount(
@@ -49,99 +58,84 @@ public final class ClusterRoutes {
       ClusterRegistry registry,
       ClusterActivity activity,
       WorkspaceQuotas quotas) {
-    Handlers h = new Handlers(callers, registry, activity, quotas);
+    Handlers h = new Handlers(registry, activity, quotas);
+    Authentication authentication = Authentication.of(callers, CHALLENGE);
     router
         .route(HttpMethod.POST, PATH)
         // Vert.x requires the body handler first; its small cap bounds what an anonymous caller costs.
         .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
-        .handler(h::authenticate)
+        .handler(authentication)
+        .handler(Handlers::apiTokensOnly)
         .handler(h::create)
         .failureHandler(ClusterRoutes::failure);
-    router.route(HttpMethod.GET, PATH).handler(h::authenticate).handler(h::list);
-    router.route(HttpMethod.GET, PATH + "/:name").handler(h::authenticate).handler(h::show);
-    router.route(HttpMethod.DELETE, PATH + "/:name").handler(h::authenticate).handler(h::delete);
+    router.route(HttpMethod.GET, PATH).handler(authentication).handler(Handlers::apiTokensOnly).handler(h::list);
+    router.route(HttpMethod.GET, PATH + "/:name")
+        .handler(authentication).handler(Handlers::apiTokensOnly).handler(h::show);
+    router.route(HttpMethod.DELETE, PATH + "/:name")
+        .handler(authentication).handler(Handlers::apiTokensOnly).handler(h::delete);
     router.route(PATH).handler(ctx -> methodNotAllowed(ctx, "GET, POST"));
     router.route(PATH + "/:name").handler(ctx -> methodNotAllowed(ctx, "GET, DELETE"));
   }
 
   private static void methodNotAllowed(RoutingContext ctx, String allow) {
     ctx.response().putHeader(HttpHeaders.ALLOW, allow);
-    HttpJson.error(ctx, 405, "method_not_allowed", "this path accepts " + allow);
+    Answers.error(ctx, 405, "method_not_allowed", "this path accepts " + allow);
   }
 
   /** Renders failures of the body handler (413 and friends) as ApiError JSON. */
   private static void failure(RoutingContext ctx) {
     int status = ctx.statusCode();
     if (status == 413) {
-      HttpJson.error(
+      Answers.error(
           ctx, 413, "payload_too_large", "the body exceeds " + MAX_BODY_BYTES + " bytes");
     } else if (status >= 400 && status < 500) {
-      HttpJson.error(ctx, status, "bad_request", "the request could not be read");
+      Answers.error(ctx, status, "bad_request", "the request could not be read");
     } else {
       log.error("cluster request failed", ctx.failure());
-      HttpJson.error(ctx, 500, "internal_error", "the server failed unexpectedly; retry later");
+      Answers.error(ctx, 500, "internal_error", "the server failed unexpectedly; retry later");
     }
   }
 
   private static final class Handlers {
-    private static final String CALLER = "vigil.caller";
-
-    private final CallerResolver callers;
     private final ClusterRegistry registry;
     private final ClusterActivity activity;
     private final WorkspaceQuotas quotas;
 
-    Handlers(
-        CallerResolver callers,
-        ClusterRegistry registry,
-        ClusterActivity activity,
-        WorkspaceQuotas quotas) {
-      this.callers = callers;
+    Handlers(ClusterRegistry registry, ClusterActivity activity, WorkspaceQuotas quotas) {
       this.registry = registry;
       this.activity = activity;
       this.quotas = quotas;
     }
 
-    void authenticate(RoutingContext ctx) {
-      String token = CallerResolver.bearerToken(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
-      Optional<Caller> caller = token == null ? Optional.empty() : callers.resolve(token);
-      if (caller.isEmpty()) {
-        ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"vigil\"");
-        HttpJson.error(
-            ctx,
-            401,
-            "unauthorized",
-            "send a reader or admin API token as Authorization: Bearer <token>");
-        return;
-      }
-      if (caller.get().isCluster()) {
-        HttpJson.error(
+    /** A cluster's ingest token sends events and nothing else: 403 here. */
+    static void apiTokensOnly(RoutingContext ctx) {
+      if (Authentication.caller(ctx).isCluster()) {
+        Answers.error(
             ctx,
             403,
             "forbidden",
             "a cluster ingest token can only send audit events; use a reader or admin API token");
         return;
       }
-      ctx.put(CALLER, caller.get());
       ctx.next();
     }
 
     void create(RoutingContext ctx) {
-      Caller caller = ctx.get(CALLER);
+      Caller caller = Authentication.caller(ctx);
       JsonNode body;
       try {
         body =
             Json.mapper()
                 .readTree(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
       } catch (JsonProcessingException e) {
-        HttpJson.error(
+        Answers.error(
             ctx, 400, "bad_request", "the body is not valid JSON: " + e.getOriginalMessage());
         return;
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
       if (body == null || !body.isObject()) {
-        HttpJson.error(
+        Answers.error(
             ctx,
             400,
             "bad_request",
@@ -152,24 +146,24 @@ public final class ClusterRoutes {
       JsonNode workspaceNode = body.get("workspace");
       JsonNode labelsNode = body.get("labels");
       if (nameNode == null || !nameNode.isTextual()) {
-        HttpJson.error(ctx, 400, "bad_request", "\"name\" is required and must be a string");
+        Answers.error(ctx, 400, "bad_request", "\"name\" is required and must be a string");
         return;
       }
       if (workspaceNode != null && !workspaceNode.isNull() && !workspaceNode.isTextual()) {
-        HttpJson.error(ctx, 400, "bad_request", "\"workspace\" must be a string");
+        Answers.error(ctx, 400, "bad_request", "\"workspace\" must be a string");
         return;
       }
       Map<String, String> labels = new LinkedHashMap<>();
       if (labelsNode != null && !labelsNode.isNull()) {
         if (!labelsNode.isObject()) {
-          HttpJson.error(ctx, 400, "bad_request", "\"labels\" must be an object of strings");
+          Answers.error(ctx, 400, "bad_request", "\"labels\" must be an object of strings");
           return;
         }
         var fields = labelsNode.fields();
         while (fields.hasNext()) {
           var field = fields.next();
           if (!field.getValue().isTextual()) {
-            HttpJson.error(
+            Answers.error(
                 ctx, 400, "bad_request", "label '" + field.getKey() + "' must have a string value");
             return;
           }
@@ -182,7 +176,7 @@ public final class ClusterRoutes {
               ? caller.workspace()
               : workspaceNode.textValue();
       if (!caller.canWrite(workspace)) {
-        HttpJson.error(
+        Answers.error(
             ctx,
             403,
             "forbidden",
@@ -191,7 +185,7 @@ public final class ClusterRoutes {
       }
       String overQuota = overQuota(workspace, labels);
       if (overQuota != null) {
-        HttpJson.error(ctx, 422, "quota_exceeded", overQuota);
+        Answers.error(ctx, 422, "quota_exceeded", overQuota);
         return;
       }
       ctx.vertx()
@@ -208,7 +202,7 @@ public final class ClusterRoutes {
                   Map<String, Object> answer = describe(registration);
                   answer.put("token", ar.result().getKey());
                   ctx.response().putHeader(HttpHeaders.LOCATION, PATH + "/" + name);
-                  HttpJson.send(ctx, 201, answer);
+                  Answers.json(ctx, 201, answer);
                 } else {
                   writeFailure(ctx, ar.cause());
                 }
@@ -216,16 +210,16 @@ public final class ClusterRoutes {
     }
 
     void list(RoutingContext ctx) {
-      Caller caller = ctx.get(CALLER);
+      Caller caller = Authentication.caller(ctx);
       if (!caller.canRead(caller.workspace())) {
-        HttpJson.error(ctx, 403, "forbidden", "a reader or admin token is needed");
+        Answers.error(ctx, 403, "forbidden", "a reader or admin token is needed");
         return;
       }
       Page page;
       try {
         page = Page.of(ctx);
       } catch (IllegalArgumentException e) {
-        HttpJson.error(ctx, 400, "bad_request", e.getMessage());
+        Answers.error(ctx, 400, "bad_request", e.getMessage());
         return;
       }
       List<ClusterRegistration> registrations =
@@ -237,7 +231,7 @@ public final class ClusterRoutes {
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("clusters", clusters);
       body.put("nextCursor", page.next(registrations, ClusterRegistration::name));
-      HttpJson.send(ctx, 200, body);
+      Answers.json(ctx, 200, body);
     }
 
     /** Why registering a cluster with {@code labels} in {@code workspace} is over quota, or null. */
@@ -263,17 +257,17 @@ public final class ClusterRoutes {
     }
 
     void show(RoutingContext ctx) {
-      Caller caller = ctx.get(CALLER);
+      Caller caller = Authentication.caller(ctx);
       Optional<ClusterRegistration> registration = visible(caller, ctx.pathParam("name"));
       if (registration.isEmpty()) {
         notFound(ctx);
         return;
       }
-      HttpJson.send(ctx, 200, describe(registration.get()));
+      Answers.json(ctx, 200, describe(registration.get()));
     }
 
     void delete(RoutingContext ctx) {
-      Caller caller = ctx.get(CALLER);
+      Caller caller = Authentication.caller(ctx);
       String name = ctx.pathParam("name");
       Optional<ClusterRegistration> registration = visible(caller, name);
       if (registration.isEmpty()) {
@@ -281,7 +275,7 @@ public final class ClusterRoutes {
         return;
       }
       if (!caller.canWrite(registration.get().workspace())) {
-        HttpJson.error(
+        Answers.error(
             ctx, 403, "forbidden", "only an admin of the workspace may delete its clusters");
         return;
       }
@@ -295,7 +289,7 @@ public final class ClusterRoutes {
                   notFound(ctx);
                 } else {
                   activity.forget(registration.get().workspace(), name);
-                  HttpJson.noContent(ctx);
+                  Answers.noContent(ctx);
                 }
               });
     }
@@ -306,21 +300,21 @@ public final class ClusterRoutes {
     }
 
     private static void notFound(RoutingContext ctx) {
-      HttpJson.error(
+      Answers.error(
           ctx, 404, "not_found", "no cluster named '" + ctx.pathParam("name") + "' in your workspace");
     }
 
     private static void writeFailure(RoutingContext ctx, Throwable e) {
       if (e instanceof ClusterExistsException) {
-        HttpJson.error(ctx, 409, "conflict", e.getMessage());
+        Answers.error(ctx, 409, "conflict", e.getMessage());
       } else if (e instanceof IllegalArgumentException) {
-        HttpJson.error(ctx, 400, "bad_request", e.getMessage());
-      } else if (e instanceof KafkaUnavailableException) {
+        Answers.error(ctx, 400, "bad_request", e.getMessage());
+      } else if (e instanceof RegistryUnavailableException) {
         ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "5");
-        HttpJson.error(ctx, 503, "kafka_unavailable", e.getMessage());
+        Answers.error(ctx, 503, "kafka_unavailable", e.getMessage());
       } else {
         log.error("cluster change failed", e);
-        HttpJson.error(ctx, 500, "internal_error", "the server failed unexpectedly; retry later");
+        Answers.error(ctx, 500, "internal_error", "the server failed unexpectedly; retry later");
       }
     }
 

@@ -1,5 +1,7 @@
 package dev.vigil.ingest;
 
+import dev.vigil.edge.Answers;
+import dev.vigil.edge.Authentication;
 import dev.vigil.schemas.Caller;
 import dev.vigil.schemas.CallerResolver;
 import io.vertx.core.Future;
@@ -15,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletionException;
@@ -45,6 +46,11 @@ public final class IngestRoutes {
           "application/jsonl",
           "application/json-seq");
 
+  /** What the endpoint tells a request without a cluster's valid token. */
+  static final Authentication.Challenge CHALLENGE =
+      Authentication.Challenge.of("send the cluster's ingest token as Authorization: Bearer <token>")
+          .unknownToken("the token is unknown or revoked; register the cluster again to get a new token");
+
   private IngestRoutes() {}
 
   /** Mounts the ingest endpoints on {@code router}. The caller owns the HTTP server and its TLS. */
@@ -54,54 +60,53 @@ public final class IngestRoutes {
       IngestGateway gateway,
       IngestLimits limits,
       ClusterActivity activity) {
-    Handler handler = new Handler(callers, gateway, limits, activity);
-    router.route(PATH).handler(handler::handle);
-    router.route(WEBHOOK_ALIAS).handler(handler::handle);
+    Handler handler = new Handler(gateway, limits, activity);
+    Authentication authentication = Authentication.of(callers, CHALLENGE);
+    for (String path : List.of(PATH, WEBHOOK_ALIAS)) {
+      router
+          .route(path)
+          .handler(handler::countAnswer)
+          .handler(Handler::onlyPost)
+          .handler(authentication)
+          .handler(handler::handle);
+    }
   }
 
   private static final class Handler {
-    private final CallerResolver callers;
     private final IngestGateway gateway;
     private final IngestLimits limits;
     private final ClusterActivity activity;
     private final RateLimiter rateLimiter;
 
-    Handler(
-        CallerResolver callers,
-        IngestGateway gateway,
-        IngestLimits limits,
-        ClusterActivity activity) {
-      this.callers = callers;
+    Handler(IngestGateway gateway, IngestLimits limits, ClusterActivity activity) {
       this.gateway = gateway;
       this.limits = limits;
       this.activity = activity;
       this.rateLimiter = new RateLimiter(limits.requestsPerSecond(), limits.burst());
     }
 
+    /** Counts every answer of the endpoint by status ({@code vigil.ingest.requests}), whoever writes it. */
+    void countAnswer(RoutingContext ctx) {
+      ctx.addHeadersEndHandler(v -> gateway.countRequest(ctx.response().getStatusCode()));
+      ctx.next();
+    }
+
+    /** The cheapest check first: any method but POST is 405, before the token is looked at. */
+    static void onlyPost(RoutingContext ctx) {
+      if (ctx.request().method() != HttpMethod.POST) {
+        ctx.response().putHeader(HttpHeaders.ALLOW, "POST");
+        Answers.error(ctx, 405, "method_not_allowed", "use POST to send audit events to this path");
+        return;
+      }
+      ctx.next();
+    }
+
     void handle(RoutingContext ctx) {
       long receivedMs = System.currentTimeMillis();
       HttpServerRequest request = ctx.request();
-      if (request.method() != HttpMethod.POST) {
-        ctx.response().putHeader(HttpHeaders.ALLOW, "POST");
-        error(ctx, 405, "method_not_allowed", "use POST to send audit events to this path");
-        return;
-      }
-      String token = CallerResolver.bearerToken(request.getHeader(HttpHeaders.AUTHORIZATION));
-      Optional<Caller> resolved = token == null ? Optional.empty() : callers.resolve(token);
-      if (resolved.isEmpty()) {
-        ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"vigil\"");
-        error(
-            ctx,
-            401,
-            "unauthorized",
-            token == null
-                ? "send the cluster's ingest token as Authorization: Bearer <token>"
-                : "the token is unknown or revoked; register the cluster again to get a new token");
-        return;
-      }
-      Caller caller = resolved.get();
+      Caller caller = Authentication.caller(ctx);
       if (!caller.isCluster()) {
-        error(
+        Answers.error(
             ctx,
             403,
             "forbidden",
@@ -115,7 +120,7 @@ public final class IngestRoutes {
       if (waitNanos > 0) {
         long seconds = Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
         ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
-        error(
+        Answers.error(
             ctx,
             429,
             "rate_limited",
@@ -131,7 +136,7 @@ public final class IngestRoutes {
       long admissionWait = gateway.admissionWait(caller);
       if (admissionWait > 0) {
         ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(admissionWait));
-        error(
+        Answers.error(
             ctx,
             429,
             "detection_behind",
@@ -143,7 +148,7 @@ public final class IngestRoutes {
       }
       String mediaType = mediaType(request.getHeader(HttpHeaders.CONTENT_TYPE));
       if (!JSON_TYPES.contains(mediaType)) {
-        error(
+        Answers.error(
             ctx,
             415,
             "unsupported_media_type",
@@ -155,7 +160,7 @@ public final class IngestRoutes {
       }
       Boolean gzip = gzip(request.getHeader(HttpHeaders.CONTENT_ENCODING));
       if (gzip == null) {
-        error(
+        Answers.error(
             ctx,
             415,
             "unsupported_media_type",
@@ -250,8 +255,7 @@ public final class IngestRoutes {
                     }
                     answer.put("errors", errors);
                   }
-                  gateway.countRequest(200);
-                  HttpJson.send(ctx, 200, answer);
+                  Answers.json(ctx, 200, answer);
                 } else {
                   failed(ctx, caller, ar.cause());
                 }
@@ -263,17 +267,17 @@ public final class IngestRoutes {
           ? cause.getCause()
           : cause;
       if (e instanceof MalformedBodyException) {
-        error(ctx, 400, ((IngestException) e).errorCode(), e.getMessage());
+        Answers.error(ctx, 400, ((IngestException) e).errorCode(), e.getMessage());
       } else if (e instanceof PayloadTooLargeException) {
-        error(ctx, 413, ((IngestException) e).errorCode(), e.getMessage());
+        Answers.error(ctx, 413, ((IngestException) e).errorCode(), e.getMessage());
       } else if (e instanceof KafkaUnavailableException
           || e instanceof GatewayOverloadedException) {
         log.warn("refusing audit events of cluster {}: {}", caller.name(), e.getMessage());
         ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Integer.toString(limits.retryAfterSeconds()));
-        error(ctx, 503, ((IngestException) e).errorCode(), e.getMessage());
+        Answers.error(ctx, 503, ((IngestException) e).errorCode(), e.getMessage());
       } else {
         log.error("unexpected failure ingesting events of cluster {}", caller.name(), e);
-        error(ctx, 500, "internal_error", "the gateway failed unexpectedly; retry later");
+        Answers.error(ctx, 500, "internal_error", "the gateway failed unexpectedly; retry later");
       }
     }
 
@@ -282,7 +286,7 @@ public final class IngestRoutes {
       HttpServerResponse response = ctx.response();
       response.putHeader(HttpHeaders.CONNECTION, "close");
       response.endHandler(v -> ctx.request().connection().close());
-      error(
+      Answers.error(
           ctx,
           413,
           "payload_too_large",
@@ -293,7 +297,7 @@ public final class IngestRoutes {
       HttpServerResponse response = ctx.response();
       response.putHeader(HttpHeaders.CONNECTION, "close");
       response.endHandler(v -> ctx.request().connection().close());
-      error(
+      Answers.error(
           ctx,
           408,
           "request_timeout",
@@ -302,10 +306,6 @@ public final class IngestRoutes {
               + " s of the headers; send the whole body at once");
     }
 
-    private void error(RoutingContext ctx, int status, String code, String message) {
-      gateway.countRequest(status);
-      HttpJson.error(ctx, status, code, message);
-    }
   }
 
   /** The media type of a Content-Type value without parameters, lower case; empty when absent. */

@@ -2,6 +2,10 @@ package dev.vigil.ingest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.edge.Answers;
+import dev.vigil.edge.Authentication;
+import dev.vigil.ingest.identity.ClusterRegistry;
+import dev.vigil.ingest.identity.RegistryUnavailableException;
 import dev.vigil.schemas.ApiToken;
 import dev.vigil.schemas.Caller;
 import dev.vigil.schemas.CallerResolver;
@@ -16,9 +20,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -51,6 +55,11 @@ public final class TokenRoutes {
 
   /** Longest {@code ttl} of a new token: ten years. */
   static final Duration MAX_TTL = Duration.ofDays(3650);
+
+  /** What the token API tells a request without a valid token. */
+  static final Authentication.Challenge CHALLENGE =
+      Authentication.Challenge.of("send an admin API token as Authorization: Bearer <token>");
+
   private static final Set<String> FIELDS =
       Set.of("role", "workspace", "description", "expiresAt", "ttl");
 
@@ -63,50 +72,47 @@ public final class TokenRoutes {
   /** Mounts the token routes with {@code quotas}' limit on tokens per workspace. */
   public static void mount(
       Router router, CallerResolver callers, ClusterRegistry registry, WorkspaceQuotas quotas) {
+    Authentication authentication = Authentication.of(callers, CHALLENGE);
     router
         .route(HttpMethod.POST, PATH)
         .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
-        .handler(ctx -> create(ctx, callers, registry, quotas))
+        .handler(authentication)
+        .handler(ctx -> create(ctx, registry, quotas))
         .failureHandler(TokenRoutes::failure);
-    router.route(HttpMethod.GET, PATH).handler(ctx -> list(ctx, callers, registry));
-    router.route(HttpMethod.DELETE, PATH + "/:id").handler(ctx -> revoke(ctx, callers, registry));
+    router.route(HttpMethod.GET, PATH).handler(authentication).handler(ctx -> list(ctx, registry));
+    router.route(HttpMethod.DELETE, PATH + "/:id")
+        .handler(authentication)
+        .handler(ctx -> revoke(ctx, registry));
     router.route(PATH).handler(ctx -> {
       ctx.response().putHeader(HttpHeaders.ALLOW, "GET, POST");
-      HttpJson.error(ctx, 405, "method_not_allowed", "this path accepts GET and POST");
+      Answers.error(ctx, 405, "method_not_allowed", "this path accepts GET and POST");
     });
     router.route(PATH + "/:id").handler(ctx -> {
       ctx.response().putHeader(HttpHeaders.ALLOW, "DELETE");
-      HttpJson.error(ctx, 405, "method_not_allowed", "this path accepts DELETE");
+      Answers.error(ctx, 405, "method_not_allowed", "this path accepts DELETE");
     });
   }
 
-  /** The caller when it is an admin; otherwise answers 401 or 403 and returns null. */
-  private static Caller admin(RoutingContext ctx, CallerResolver callers, String what) {
-    String bearer = CallerResolver.bearerToken(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
-    Optional<Caller> resolved = bearer == null ? Optional.empty() : callers.resolve(bearer);
-    if (resolved.isEmpty()) {
-      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"vigil\"");
-      HttpJson.error(ctx, 401, "unauthorized", "send an admin API token as Authorization: Bearer <token>");
-      return null;
-    }
-    Caller caller = resolved.get();
+  /** The authenticated caller when it is an admin; otherwise answers 403 and returns null. */
+  private static Caller admin(RoutingContext ctx, String what) {
+    Caller caller = Authentication.caller(ctx);
     if (!caller.isAdmin()) {
-      HttpJson.error(ctx, 403, "forbidden", "only an admin may " + what + "; this is a "
+      Answers.error(ctx, 403, "forbidden", "only an admin may " + what + "; this is a "
           + caller.role() + " token");
       return null;
     }
     return caller;
   }
 
-  private static void list(RoutingContext ctx, CallerResolver callers, ClusterRegistry registry) {
-    Caller caller = admin(ctx, callers, "list API tokens");
+  private static void list(RoutingContext ctx, ClusterRegistry registry) {
+    Caller caller = admin(ctx, "list API tokens");
     if (caller == null) {
       return;
     }
     String workspace = ctx.request().getParam("workspace");
     String target = workspace == null || workspace.isEmpty() ? caller.workspace() : workspace;
     if (!mayCreate(caller, target)) {
-      HttpJson.error(ctx, 403, "forbidden",
+      Answers.error(ctx, 403, "forbidden",
           "an admin lists the tokens of its own workspace only; ask an admin of workspace '" + target
               + "' (or of '" + OPERATOR_WORKSPACE + "')");
       return;
@@ -115,7 +121,7 @@ public final class TokenRoutes {
     try {
       page = Page.of(ctx);
     } catch (IllegalArgumentException e) {
-      HttpJson.error(ctx, 400, "bad_request", e.getMessage());
+      Answers.error(ctx, 400, "bad_request", e.getMessage());
       return;
     }
     List<ApiToken> tokens = page.apply(registry.apiTokens(target), ApiToken::id);
@@ -127,18 +133,18 @@ public final class TokenRoutes {
     body.put("tokens", answer);
     body.put("count", answer.size());
     body.put("nextCursor", page.next(tokens, ApiToken::id));
-    HttpJson.send(ctx, 200, body);
+    Answers.json(ctx, 200, body);
   }
 
-  private static void revoke(RoutingContext ctx, CallerResolver callers, ClusterRegistry registry) {
-    Caller caller = admin(ctx, callers, "revoke API tokens");
+  private static void revoke(RoutingContext ctx, ClusterRegistry registry) {
+    Caller caller = admin(ctx, "revoke API tokens");
     if (caller == null) {
       return;
     }
     String id = ctx.pathParam("id");
     Optional<ApiToken> token = registry.apiToken(id);
     if (token.isEmpty() || !mayCreate(caller, token.get().workspace())) {
-      HttpJson.error(ctx, 404, "not_found", "no API token with this id in a workspace you manage");
+      Answers.error(ctx, 404, "not_found", "no API token with this id in a workspace you manage");
       return;
     }
     ctx.vertx()
@@ -148,16 +154,16 @@ public final class TokenRoutes {
             if (ar.result()) {
               log.info("{} {} revoked token {} of workspace {}", caller.role(), caller.name(), id,
                   token.get().workspace());
-              HttpJson.noContent(ctx);
+              Answers.noContent(ctx);
             } else {
-              HttpJson.error(ctx, 404, "not_found", "no API token with this id in a workspace you manage");
+              Answers.error(ctx, 404, "not_found", "no API token with this id in a workspace you manage");
             }
-          } else if (ar.cause() instanceof KafkaUnavailableException e) {
+          } else if (ar.cause() instanceof RegistryUnavailableException e) {
             ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "5");
-            HttpJson.error(ctx, 503, "kafka_unavailable", e.getMessage());
+            Answers.error(ctx, 503, "kafka_unavailable", e.getMessage());
           } else {
             log.error("token revocation failed: {}", ar.cause().toString());
-            HttpJson.error(ctx, 500, "internal_error", "the server failed unexpectedly; retry later");
+            Answers.error(ctx, 500, "internal_error", "the server failed unexpectedly; retry later");
           }
         });
   }
@@ -181,9 +187,8 @@ public final class TokenRoutes {
         || (caller.isAdmin() && OPERATOR_WORKSPACE.equals(caller.workspace()));
   }
 
-  private static void create(
-      RoutingContext ctx, CallerResolver callers, ClusterRegistry registry, WorkspaceQuotas quotas) {
-    Caller caller = admin(ctx, callers, "create API tokens");
+  private static void create(RoutingContext ctx, ClusterRegistry registry, WorkspaceQuotas quotas) {
+    Caller caller = admin(ctx, "create API tokens");
     if (caller == null) {
       return;
     }
@@ -191,21 +196,21 @@ public final class TokenRoutes {
     try {
       body = Json.mapper().readTree(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
     } catch (JsonProcessingException e) {
-      HttpJson.error(ctx, 400, "bad_request", "the body is not valid JSON: " + e.getOriginalMessage());
+      Answers.error(ctx, 400, "bad_request", "the body is not valid JSON: " + e.getOriginalMessage());
       return;
     } catch (IOException e) {
-      HttpJson.error(ctx, 400, "bad_request", "the body could not be read");
+      Answers.error(ctx, 400, "bad_request", "the body could not be read");
       return;
     }
     if (body == null || !body.isObject()) {
-      HttpJson.error(ctx, 400, "bad_request",
+      Answers.error(ctx, 400, "bad_request",
           "send a JSON object {\"role\":\"reader|admin\",\"workspace\":\"...\",\"description\":\"...\"}");
       return;
     }
     for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
       String name = names.next();
       if (!FIELDS.contains(name)) {
-        HttpJson.error(ctx, 400, "bad_request",
+        Answers.error(ctx, 400, "bad_request",
             "unknown field '" + name + "'; a token request has role, workspace, description and"
                 + " either expiresAt or ttl");
         return;
@@ -218,22 +223,22 @@ public final class TokenRoutes {
     try {
       expiresAt = expiry(textOrNull(body.get("expiresAt")), textOrNull(body.get("ttl")));
     } catch (IllegalArgumentException e) {
-      HttpJson.error(ctx, 400, "bad_request", e.getMessage());
+      Answers.error(ctx, 400, "bad_request", e.getMessage());
       return;
     }
     if (role == null) {
-      HttpJson.error(ctx, 400, "bad_request", "\"role\" is required: reader or admin");
+      Answers.error(ctx, 400, "bad_request", "\"role\" is required: reader or admin");
       return;
     }
     String target = workspace == null ? caller.workspace() : workspace;
     if (!mayCreate(caller, target)) {
-      HttpJson.error(ctx, 403, "forbidden",
+      Answers.error(ctx, 403, "forbidden",
           "an admin creates tokens of its own workspace only; ask an admin of workspace '" + target
               + "' (or of '" + OPERATOR_WORKSPACE + "')");
       return;
     }
     if (registry.apiTokens(target).size() >= quotas.maxTokens()) {
-      HttpJson.error(ctx, 422, "quota_exceeded", "workspace '" + target + "' holds "
+      Answers.error(ctx, 422, "quota_exceeded", "workspace '" + target + "' holds "
           + quotas.maxTokens() + " API tokens, its quota: revoke unused ones (GET /v1/tokens lists"
           + " them with their last use) or ask the operator to raise --max-tokens");
       return;
@@ -254,15 +259,15 @@ public final class TokenRoutes {
             answer.put("token", ar.result().token());
             log.info("{} {} created {} token {} of workspace {}", caller.role(), caller.name(),
                 record.role(), record.id(), record.workspace());
-            HttpJson.send(ctx, 201, answer);
+            Answers.json(ctx, 201, answer);
           } else if (ar.cause() instanceof IllegalArgumentException e) {
-            HttpJson.error(ctx, 400, "bad_request", e.getMessage());
-          } else if (ar.cause() instanceof KafkaUnavailableException e) {
+            Answers.error(ctx, 400, "bad_request", e.getMessage());
+          } else if (ar.cause() instanceof RegistryUnavailableException e) {
             ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "5");
-            HttpJson.error(ctx, 503, "kafka_unavailable", e.getMessage());
+            Answers.error(ctx, 503, "kafka_unavailable", e.getMessage());
           } else {
             log.error("token creation failed", ar.cause());
-            HttpJson.error(ctx, 500, "internal_error", "the server failed unexpectedly; retry later");
+            Answers.error(ctx, 500, "internal_error", "the server failed unexpectedly; retry later");
           }
         });
   }
@@ -310,14 +315,14 @@ public final class TokenRoutes {
 
   private static void failure(RoutingContext ctx) {
     if (ctx.failure() instanceof IllegalArgumentException e) {
-      HttpJson.error(ctx, 400, "bad_request", e.getMessage());
+      Answers.error(ctx, 400, "bad_request", e.getMessage());
     } else if (ctx.statusCode() == 413) {
-      HttpJson.error(ctx, 413, "payload_too_large", "the body exceeds " + MAX_BODY_BYTES + " bytes");
+      Answers.error(ctx, 413, "payload_too_large", "the body exceeds " + MAX_BODY_BYTES + " bytes");
     } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
-      HttpJson.error(ctx, ctx.statusCode(), "bad_request", "the request could not be read");
+      Answers.error(ctx, ctx.statusCode(), "bad_request", "the request could not be read");
     } else {
       log.error("token request failed", ctx.failure());
-      HttpJson.error(ctx, 500, "internal_error", "the server failed unexpectedly; retry later");
+      Answers.error(ctx, 500, "internal_error", "the server failed unexpectedly; retry later");
     }
   }
 }

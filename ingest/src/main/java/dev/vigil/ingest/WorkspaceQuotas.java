@@ -1,5 +1,6 @@
 package dev.vigil.ingest;
 
+import dev.vigil.ingest.identity.ClusterNames;
 /**
  * Per-workspace quotas of the management API, checked by the routes before anything is written: one
  * admin must not be able to register clusters, labels or tokens without bound.
@@ -21,9 +22,9 @@ public record WorkspaceQuotas(
     if (maxClusters < 1 || maxTokens < 1 || maxLabelBytesPerCluster < 1) {
       throw new IllegalArgumentException("quotas on clusters, tokens and label bytes must be at least 1");
     }
-    if (maxLabelsPerCluster < 0 || maxLabelsPerCluster > ClusterRegistry.MAX_LABELS) {
+    if (maxLabelsPerCluster < 0 || maxLabelsPerCluster > ClusterNames.MAX_LABELS) {
       throw new IllegalArgumentException(
-          "the label quota must be 0.." + ClusterRegistry.MAX_LABELS + " labels per cluster");
+          "the label quota must be 0.." + ClusterNames.MAX_LABELS + " labels per cluster");
     }
   }
 

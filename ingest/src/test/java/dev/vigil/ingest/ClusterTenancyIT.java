@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.ingest.identity.ClusterRegistry;
+import dev.vigil.ingest.identity.Tokens;
 import dev.vigil.schemas.Caller;
 import dev.vigil.schemas.ClusterRegistration;
 import dev.vigil.schemas.Fingerprints;

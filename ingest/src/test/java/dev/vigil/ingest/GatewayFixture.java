@@ -3,6 +3,9 @@ package dev.vigil.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.edge.TlsMaterial;
+import dev.vigil.ingest.identity.ClusterRegistry;
+import dev.vigil.ingest.identity.Tokens;
 import dev.vigil.kafkalocal.EmbeddedKafka;
 import dev.vigil.schemas.ApiToken;
 import dev.vigil.schemas.Json;
@@ -14,13 +17,11 @@ import io.vertx.ext.web.Router;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +30,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -40,9 +43,10 @@ import org.awaitility.Awaitility;
 /**
  * A real gateway for integration tests: the embedded broker, the registry, the gateway and both route
  * sets on an HTTPS Vert.x server with a generated certificate, and a JDK client trusting its ca.crt.
+ * Public in this module's test jar for the app's {@code AgentIT}.
  */
-final class GatewayFixture implements AutoCloseable {
-  final EmbeddedKafka kafka;
+public final class GatewayFixture implements AutoCloseable {
+  public final EmbeddedKafka kafka;
   final Path tlsDir;
   final ClusterRegistry registry;
   final IngestGateway gateway;
@@ -55,11 +59,11 @@ final class GatewayFixture implements AutoCloseable {
   HttpServer server;
   private int port;
   final HttpClient http;
-  final String adminToken = Tokens.newApiToken();
+  public final String adminToken = Tokens.newApiToken();
   final String readerToken = Tokens.newApiToken();
   final String otherAdminToken = Tokens.newApiToken();
 
-  GatewayFixture(IngestLimits limits) throws Exception {
+  public GatewayFixture(IngestLimits limits) throws Exception {
     this(limits, ClusterActivity.DEFAULT_UNHEALTHY_AFTER);
   }
 
@@ -101,24 +105,24 @@ final class GatewayFixture implements AutoCloseable {
   }
 
   /** Stops the HTTPS listener: clients get connection refused until {@link #startServer}. */
-  void stopServer() throws Exception {
+  public void stopServer() throws Exception {
     server.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
   /** Listens again on the port the server had. */
-  void startServer() throws Exception {
+  public void startServer() throws Exception {
     server = listen(port);
   }
 
-  Path caFile() {
+  public Path caFile() {
     return tlsDir.resolve(TlsMaterial.CA_FILE);
   }
 
-  URI uri(String path) {
+  public URI uri(String path) {
     return URI.create("https://localhost:" + port + path);
   }
 
-  HttpRequest.Builder request(String path, String token) {
+  public HttpRequest.Builder request(String path, String token) {
     HttpRequest.Builder builder = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30));
     if (token != null) {
       builder.header("Authorization", "Bearer " + token);
@@ -126,7 +130,7 @@ final class GatewayFixture implements AutoCloseable {
     return builder;
   }
 
-  HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+  public HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
     return http.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
@@ -139,7 +143,7 @@ final class GatewayFixture implements AutoCloseable {
   }
 
   /** Registers a cluster through the HTTP API as the default workspace admin; returns its token. */
-  String registerCluster(String name) throws IOException, InterruptedException {
+  public String registerCluster(String name) throws IOException, InterruptedException {
     HttpResponse<String> response =
         send(
             request(ClusterRoutes.PATH, adminToken)

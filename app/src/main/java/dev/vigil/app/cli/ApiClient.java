@@ -1,7 +1,7 @@
 package dev.vigil.app.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vigil.ingest.TlsMaterial;
+import dev.vigil.edge.TlsMaterial;
 import dev.vigil.schemas.Json;
 import java.io.IOException;
 import java.net.ConnectException;

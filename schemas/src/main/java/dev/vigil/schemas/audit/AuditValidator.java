@@ -3,7 +3,12 @@ package dev.vigil.schemas.audit;
 import com.fasterxml.jackson.core.JsonToken;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.chrono.IsoChronology;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
+import java.time.temporal.ChronoField;
 import java.util.stream.Collectors;
 
 /**
@@ -70,6 +75,33 @@ final class AuditValidator {
     return null;
   }
 
+  /**
+   * RFC 3339's {@code date-time}: four-digit year, seconds always, a fraction of up to nine digits,
+   * {@code Z} or a numeric offset. {@code OffsetDateTime.parse} alone would also take a time without
+   * seconds, which {@code Instant.parse} and the schema's {@code date-time} refuse.
+   */
+  private static final DateTimeFormatter RFC_3339 =
+      new DateTimeFormatterBuilder()
+          .parseCaseInsensitive()
+          .appendValue(ChronoField.YEAR, 4)
+          .appendLiteral('-')
+          .appendValue(ChronoField.MONTH_OF_YEAR, 2)
+          .appendLiteral('-')
+          .appendValue(ChronoField.DAY_OF_MONTH, 2)
+          .appendLiteral('T')
+          .appendValue(ChronoField.HOUR_OF_DAY, 2)
+          .appendLiteral(':')
+          .appendValue(ChronoField.MINUTE_OF_HOUR, 2)
+          .appendLiteral(':')
+          .appendValue(ChronoField.SECOND_OF_MINUTE, 2)
+          .optionalStart()
+          .appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true)
+          .optionalEnd()
+          .appendOffset("+HH:MM", "Z")
+          .toFormatter()
+          .withChronology(IsoChronology.INSTANCE)
+          .withResolverStyle(ResolverStyle.STRICT);
+
   /** The instant of an RFC 3339 date-time, or null when {@code text} is not one. */
   static Instant timestamp(String text) {
     Instant plain = UtcTimestamps.parse(text);
@@ -77,7 +109,7 @@ final class AuditValidator {
       return plain;
     }
     try {
-      return OffsetDateTime.parse(text).toInstant();
+      return OffsetDateTime.parse(text, RFC_3339).toInstant();
     } catch (DateTimeParseException e) {
       return null;
     }

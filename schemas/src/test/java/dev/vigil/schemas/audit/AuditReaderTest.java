@@ -233,8 +233,11 @@ class AuditReaderTest {
       List<AuditItem> list = body("{\"kind\":\"EventList\",\"items\":[" + EVENT_A + "," + bad + "," + EVENT_B + "]}");
       assertThat(list).extracting(AuditItem::valid).containsExactly(true, false, true);
       assertThat(text(list.get(1))).isEqualTo(bad);
+      assertThat(text(list.get(2))).isEqualTo(EVENT_B);
       assertThat(body("[" + bad + "," + EVENT_A + "]")).extracting(AuditItem::valid).containsExactly(false, true);
-      assertThat(body(EVENT_A + "\n" + bad + "\n" + EVENT_B)).extracting(AuditItem::valid).containsExactly(true, false, true);
+      List<AuditItem> lines = body(EVENT_A + "\n" + bad + "\n" + EVENT_B + "\n");
+      assertThat(lines).extracting(AuditItem::valid).containsExactly(true, false, true);
+      assertThat(text(lines.get(1))).isEqualTo(bad);
     }
   }
 

@@ -247,14 +247,8 @@ public final class AuditReader {
       Map<String, AuditField> fields = AuditField.childrenOf(parent);
       int depth = depth();
       String name;
-      while ((name = p.nextFieldName()) != null) {
-        boolean repeated = names.repeated(depth, name);
+      while ((name = nextName(depth)) != null) {
         JsonToken token = p.nextToken();
-        if (repeated) {
-          event.repeat(name);
-          skip(token);
-          continue;
-        }
         AuditField field = fields.get(name);
         if (field != null) {
           read(field, token);
@@ -339,13 +333,9 @@ public final class AuditReader {
       names.open(p);
       int depth = depth();
       String key;
-      while ((key = p.nextFieldName()) != null) {
-        boolean repeated = names.repeated(depth, key);
+      while ((key = nextName(depth)) != null) {
         JsonToken token = p.nextToken();
-        if (repeated) {
-          event.repeat(key);
-          skip(token);
-        } else if (token != JsonToken.VALUE_STRING) {
+        if (token != JsonToken.VALUE_STRING) {
           event.problem(field, AuditValidator.wrongEntry(field, key, token));
           skip(token);
         } else if (map != null) {
@@ -395,6 +385,19 @@ public final class AuditReader {
         items.add(item);
       }
       outer.items = items;
+    }
+
+    /**
+     * The next field name of the object open at {@code depth}, or null at its end. A name the object
+     * already had is charged to the event and its value skipped.
+     */
+    private String nextName(int depth) throws IOException {
+      String name;
+      while ((name = p.nextFieldName()) != null && names.repeated(depth, name)) {
+        event.repeat(name);
+        skip(p.nextToken());
+      }
+      return name;
     }
 
     /** Skips the value at the current token, checking every object inside for repeated names. */

@@ -1,8 +1,8 @@
 package dev.vigil.detection.stateful;
 
-import dev.vigil.detection.AuditRecord;
-import dev.vigil.detection.DetectorInfo;
-import dev.vigil.detection.PodSpecs;
+import dev.vigil.detection.kube.PodSpecs;
+import dev.vigil.detection.parsing.AuditRecord;
+import dev.vigil.detection.spi.DetectorInfo;
 import dev.vigil.schemas.AuditEvent;
 import dev.vigil.schemas.Entity;
 import dev.vigil.schemas.Severity;

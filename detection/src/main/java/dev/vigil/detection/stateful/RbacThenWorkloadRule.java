@@ -1,7 +1,7 @@
 package dev.vigil.detection.stateful;
 
-import dev.vigil.detection.DetectorInfo;
-import dev.vigil.detection.PodSpecs;
+import dev.vigil.detection.kube.PodSpecs;
+import dev.vigil.detection.spi.DetectorInfo;
 import dev.vigil.schemas.AuditEvent;
 import dev.vigil.schemas.Severity;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.vigil.detection.stateful;
 
-import dev.vigil.detection.AuditRecord;
+import dev.vigil.detection.parsing.AuditRecord;
 import dev.vigil.detection.stateful.RbacThenWorkloadRule.Kind;
 import dev.vigil.detection.stateful.SequenceState.Pair;
 import dev.vigil.detection.stateful.SequenceState.Step;

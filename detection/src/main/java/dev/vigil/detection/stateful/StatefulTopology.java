@@ -1,6 +1,6 @@
 package dev.vigil.detection.stateful;
 
-import dev.vigil.detection.AuditRecord;
+import dev.vigil.detection.parsing.AuditRecord;
 import dev.vigil.schemas.ClusterKeys;
 import dev.vigil.schemas.Finding;
 import dev.vigil.schemas.JsonSerde;

@@ -1,6 +1,6 @@
 package dev.vigil.detection.stateful;
 
-import dev.vigil.detection.DetectorInfo;
+import dev.vigil.detection.spi.DetectorInfo;
 import dev.vigil.detection.stateful.StatefulConfig.Threshold;
 import dev.vigil.schemas.AuditEvent;
 import dev.vigil.schemas.Severity;

@@ -3,7 +3,7 @@ package dev.vigil.detection.stateful;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.vigil.detection.DetectionApp;
+import dev.vigil.detection.streams.DetectionApp;
 import dev.vigil.kafkalocal.EmbeddedKafka;
 import dev.vigil.schemas.Finding;
 import dev.vigil.schemas.Topics;

@@ -1,0 +1,90 @@
+package dev.vigil.detection.rules.workloads;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.detection.config.Allowlist;
+import dev.vigil.detection.kube.Matches;
+import dev.vigil.detection.kube.PodSpecs;
+import dev.vigil.detection.spi.Detector;
+import dev.vigil.detection.spi.DetectorInfo;
+import dev.vigil.detection.spi.Interest;
+import dev.vigil.detection.spi.Match;
+import dev.vigil.schemas.AuditEvent;
+import dev.vigil.schemas.Severity;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code VIGIL_DisallowedImage}: a workload written with a container image outside the trusted
+ * images of this type (registries as prefixes, {@code registry.example.com/}). Off until trusted
+ * images are configured (Falco "Create Disallowed Pod", on every workload kind).
+ *
+ * <p>Triage: an image from an unapproved registry skipped the supply-chain checks. Who deployed it,
+ * and is the image known?
+ */
+public final class DisallowedImageDetector implements Detector {
+
+  public static final String ALERT_TYPE = "VIGIL_DisallowedImage";
+
+  private static final DetectorInfo INFO =
+      new DetectorInfo(
+          ALERT_TYPE,
+          "Container image from an untrusted registry",
+          Severity.Medium,
+          List.of("Execution"),
+          List.of("T1610", "T1204.003"),
+          List.of(
+              "Check where the image comes from and who deployed it.",
+              "Rebuild or mirror it through a trusted registry, or add the registry to the trusted"
+                  + " images of VIGIL_DisallowedImage."));
+
+  private static final Interest INTEREST =
+      Interest.of(PodSpecs.WRITE_VERBS, PodSpecs.WORKLOAD_RESOURCES);
+
+  private final Allowlist allowlist;
+
+  public DisallowedImageDetector(Allowlist allowlist) {
+    this.allowlist = allowlist;
+  }
+
+  @Override
+  public DetectorInfo info() {
+    return INFO;
+  }
+
+  @Override
+  public Interest interest() {
+    return INTEREST;
+  }
+
+  @Override
+  public List<Match> inspect(AuditEvent event) {
+    JsonNode spec = PodSpecs.podSpec(event);
+    if (spec == null) {
+      return List.of();
+    }
+    List<PodSpecs.Container> offending = null;
+    for (PodSpecs.Container container : PodSpecs.containers(spec)) {
+      if (!container.image().isEmpty() && !allowlist.trustsImage(container.image())) {
+        if (offending == null) {
+          offending = new ArrayList<>();
+        }
+        offending.add(container);
+      }
+    }
+    if (offending == null) {
+      return List.of();
+    }
+    String images = String.join(", ", Matches.images(offending));
+    return List.of(
+        Matches.workload(
+            event,
+            "with untrusted image " + images,
+            "The image is outside the configured trusted registries.",
+            offending,
+            Map.of(
+                "kind", PodSpecs.workloadKind(event),
+                "images", String.join(",", Matches.images(offending)),
+                "containers", Matches.names(offending))));
+  }
+}

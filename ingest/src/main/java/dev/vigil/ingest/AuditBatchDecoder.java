@@ -39,7 +39,7 @@ import java.util.zip.ZipException;
  * JSON lines contains a line that is not JSON (a truncated log line), that line alone is rejected.
  * Only a body that cannot be read at all is refused as a whole.
  */
-final class AuditBatchDecoder {
+public final class AuditBatchDecoder {
 
   static final String SHAPES =
       "send an EventList, a single Event, a JSON array of events, or one event per line (JSON lines)";
@@ -92,14 +92,14 @@ final class AuditBatchDecoder {
           "message", Type.STRING);
 
   /** One item of a body: an event to forward, or a rejected item with its reason. */
-  record Item(int index, byte[] json, String username, String rejectReason) {
-    boolean valid() {
+  public record Item(int index, byte[] json, String username, String rejectReason) {
+    public boolean valid() {
       return rejectReason == null;
     }
   }
 
   /** The items of a body, in body order. */
-  record DecodedBatch(List<Item> items, long decodedBytes) {
+  public record DecodedBatch(List<Item> items, long decodedBytes) {
     long validCount() {
       return items.stream().filter(Item::valid).count();
     }
@@ -122,7 +122,7 @@ final class AuditBatchDecoder {
   /** A value that named one field twice; the parser stands after the value. */
   private record Duplicate(String reason) {}
 
-  AuditBatchDecoder(long maxBodyBytes) {
+  public AuditBatchDecoder(long maxBodyBytes) {
     this.maxBodyBytes = maxBodyBytes;
   }
 
@@ -132,7 +132,7 @@ final class AuditBatchDecoder {
    * @throws PayloadTooLargeException when the body or its decompressed content exceeds the cap
    * @throws MalformedBodyException when the body is empty, not gzip although declared so, or not JSON
    */
-  DecodedBatch decode(byte[] body, boolean gzip) {
+  public DecodedBatch decode(byte[] body, boolean gzip) {
     if (body.length > maxBodyBytes) {
       throw new PayloadTooLargeException(maxBodyBytes, false);
     }

@@ -1,10 +1,11 @@
-package dev.vigil.ingest;
+package dev.vigil.benchmarks.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.benchmarks.BenchmarkCorpus;
+import dev.vigil.ingest.AuditBatchDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,8 @@
-package dev.vigil.ingest;
+package dev.vigil.benchmarks.ingest;
 
 import dev.vigil.benchmarks.BenchmarkCorpus;
+import dev.vigil.ingest.AuditBatchDecoder;
+import dev.vigil.ingest.IngestLimits;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,8 +22,7 @@ import org.openjdk.jmh.annotations.State;
 /**
  * The gateway's decode-and-split of one request body: a gzip'd {@code EventList} of 400 corpus events
  * (kube-apiserver's default webhook batch) inflated, split into per-event byte ranges and validated
- * ({@link AuditBatchDecoder#decode}). Scores are events per second per thread. It lives in the
- * decoder's package because the decoder is package-private.
+ * ({@link AuditBatchDecoder#decode}). Scores are events per second per thread.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)

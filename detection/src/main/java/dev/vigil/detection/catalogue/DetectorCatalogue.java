@@ -13,27 +13,21 @@ import dev.vigil.detection.rules.access.PermissionsDiscoveryBySaDetector;
 import dev.vigil.detection.rules.access.PortForwardDetector;
 import dev.vigil.detection.rules.access.TestAlertDetector;
 import dev.vigil.detection.rules.controlplane.AdmissionControllerDetector;
-import dev.vigil.detection.rules.controlplane.AwsAuthModifiedDetector;
-import dev.vigil.detection.rules.controlplane.CoreDnsModificationDetector;
+import dev.vigil.detection.rules.controlplane.ConfigMapChangeDetector;
+import dev.vigil.detection.rules.controlplane.ConfigMapChangeDetector.Watched;
 import dev.vigil.detection.rules.controlplane.DeleteEventsDetector;
 import dev.vigil.detection.rules.controlplane.DisallowedNamespaceDetector;
 import dev.vigil.detection.rules.controlplane.ResourceActivityDetector;
-import dev.vigil.detection.rules.network.ExposedDashboardDetector;
-import dev.vigil.detection.rules.network.ExposedKubeflowDetector;
-import dev.vigil.detection.rules.network.ExposedPostgresDetector;
-import dev.vigil.detection.rules.network.ExposedRedisDetector;
 import dev.vigil.detection.rules.network.ExposedServiceDetector;
+import dev.vigil.detection.rules.network.ExposedServiceDetector.Exposure;
 import dev.vigil.detection.rules.network.IngressWithoutTlsDetector;
-import dev.vigil.detection.rules.network.NodePortServiceDetector;
 import dev.vigil.detection.rules.rbac.ClusterAdminBindingDetector;
 import dev.vigil.detection.rules.rbac.CsrApprovedByUserDetector;
-import dev.vigil.detection.rules.rbac.HighPrivilegesRoleDetector;
-import dev.vigil.detection.rules.rbac.PodExecRoleDetector;
+import dev.vigil.detection.rules.rbac.RoleRuleDetector;
+import dev.vigil.detection.rules.rbac.RoleRuleDetector.Grant;
 import dev.vigil.detection.rules.rbac.ServiceAccountInKubeNamespaceDetector;
 import dev.vigil.detection.rules.rbac.ServiceAccountTokenCreatedDetector;
 import dev.vigil.detection.rules.rbac.SystemRoleModifiedDetector;
-import dev.vigil.detection.rules.rbac.WildcardRoleDetector;
-import dev.vigil.detection.rules.rbac.WriteRoleDetector;
 import dev.vigil.detection.rules.secrets.ConfigMapCredentialsDetector;
 import dev.vigil.detection.rules.secrets.SecretAccessBySuspiciousClientDetector;
 import dev.vigil.detection.rules.secrets.SecretModifiedOrDeletedDetector;
@@ -46,7 +40,6 @@ import dev.vigil.detection.rules.workloads.MaliciousContainerImageDetector;
 import dev.vigil.detection.rules.workloads.PenTestToolsDetector;
 import dev.vigil.detection.rules.workloads.PodInKubeNamespaceDetector;
 import dev.vigil.detection.rules.workloads.PrivilegedContainerDetector;
-import dev.vigil.detection.rules.workloads.SensitiveHostPaths;
 import dev.vigil.detection.rules.workloads.SensitiveMountDetector;
 import dev.vigil.detection.rules.workloads.SidecarInjectionDetector;
 import dev.vigil.detection.spi.Detector;
@@ -121,7 +114,8 @@ public final class DetectorCatalogue {
         // Workloads and pod specs.
         new PrivilegedContainerDetector(rules.allowlist(PrivilegedContainerDetector.ALERT_TYPE)),
         new SensitiveMountDetector(
-            SensitiveHostPaths.of(rules), rules.allowlist(SensitiveMountDetector.ALERT_TYPE)),
+            rules.list(ListName.SENSITIVE_HOST_PATHS),
+            rules.allowlist(SensitiveMountDetector.ALERT_TYPE)),
         new HostNamespacePodDetector(rules.allowlist(HostNamespacePodDetector.ALERT_TYPE)),
         new DangerousCapabilitiesDetector(
             rules.list(ListName.DANGEROUS_CAPABILITIES),
@@ -142,10 +136,10 @@ public final class DetectorCatalogue {
         new NodeProxyAccessDetector(),
         // RBAC and identities.
         new ClusterAdminBindingDetector(),
-        new HighPrivilegesRoleDetector(),
-        new WildcardRoleDetector(),
-        new WriteRoleDetector(),
-        new PodExecRoleDetector(),
+        new RoleRuleDetector(Grant.HIGH_PRIVILEGES),
+        new RoleRuleDetector(Grant.WILDCARD),
+        new RoleRuleDetector(Grant.WRITE),
+        new RoleRuleDetector(Grant.POD_EXEC),
         new SystemRoleModifiedDetector(rules.list(ListName.SYSTEM_ROLE_EXCEPTIONS)),
         new ServiceAccountInKubeNamespaceDetector(rules.list(ListName.SYSTEM_NAMESPACES)),
         new ServiceAccountTokenCreatedDetector(),
@@ -154,7 +148,7 @@ public final class DetectorCatalogue {
         new CsrApprovedByUserDetector(),
         new PermissionsDiscoveryBySaDetector(),
         new AnonymousRequestAllowedDetector(rules.list(ListName.ANONYMOUS_PUBLIC_PATHS)),
-        new AwsAuthModifiedDetector(rules.list(ListName.AWS_AUTH_CONFIG_MAPS)),
+        new ConfigMapChangeDetector(Watched.AWS_AUTH, rules.list(ListName.AWS_AUTH_CONFIG_MAPS)),
         new DisallowedUserDetector(),
         // Secrets and configuration.
         new ConfigMapCredentialsDetector(rules.list(ListName.CREDENTIAL_PATTERNS)),
@@ -162,18 +156,18 @@ public final class DetectorCatalogue {
         new SecretModifiedOrDeletedDetector(
             rules.list(ListName.IGNORED_SECRET_TYPES),
             rules.list(ListName.IGNORED_SECRET_NAME_PREFIXES)),
-        new CoreDnsModificationDetector(rules.list(ListName.CORE_DNS_CONFIG_MAPS)),
+        new ConfigMapChangeDetector(Watched.CORE_DNS, rules.list(ListName.CORE_DNS_CONFIG_MAPS)),
         // Control plane and defence evasion.
         new AdmissionControllerDetector(),
         new DeleteEventsDetector(),
         new DisallowedNamespaceDetector(rules.allowlist(DisallowedNamespaceDetector.ALERT_TYPE)),
         // Network exposure.
-        new ExposedDashboardDetector(rules.list(ListName.DASHBOARD_APPS)),
-        new ExposedKubeflowDetector(rules.list(ListName.KUBEFLOW_APPS)),
-        new ExposedServiceDetector(rules.list(ListName.SENSITIVE_APPS)),
-        new ExposedRedisDetector(rules.list(ListName.REDIS_APPS)),
-        new ExposedPostgresDetector(rules.list(ListName.POSTGRES_APPS)),
-        new NodePortServiceDetector(),
+        new ExposedServiceDetector(Exposure.DASHBOARD, rules.list(ListName.DASHBOARD_APPS)),
+        new ExposedServiceDetector(Exposure.KUBEFLOW, rules.list(ListName.KUBEFLOW_APPS)),
+        new ExposedServiceDetector(Exposure.SENSITIVE_APP, rules.list(ListName.SENSITIVE_APPS)),
+        new ExposedServiceDetector(Exposure.REDIS, rules.list(ListName.REDIS_APPS)),
+        new ExposedServiceDetector(Exposure.POSTGRES, rules.list(ListName.POSTGRES_APPS)),
+        new ExposedServiceDetector(Exposure.NODE_PORT, List.of()),
         new IngressWithoutTlsDetector(),
         // Activity feed.
         new ResourceActivityDetector(

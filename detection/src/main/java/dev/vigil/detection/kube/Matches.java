@@ -43,6 +43,26 @@ public final class Matches {
     return new Match(Requests.entity(namespace, kind, name), entities, description, evidence);
   }
 
+  /**
+   * A match about the object a write request writes, named by the request, else by the object's
+   * metadata ({@link Requests#objectNamespace}, {@link Requests#objectName}).
+   *
+   * @param object the written object ({@link Requests#writtenObject}), or null
+   * @param rest the description after "User U created Kind ns/name"
+   */
+  public static Match aboutWritten(
+      AuditEvent event,
+      JsonNode object,
+      String kind,
+      String entityType,
+      String rest,
+      Map<String, String> evidence) {
+    String namespace = Requests.objectNamespace(event, object);
+    String name = Requests.objectName(event, object);
+    String description = subject(event, kind, Requests.qualified(namespace, name)) + rest;
+    return about(event, kind, namespace, name, entityType, description, evidence);
+  }
+
   /** A match about the principal who sent the request; the entity is the user. */
   public static Match aboutUser(AuditEvent event, String description, Map<String, String> evidence) {
     String user = String.valueOf(event.username());

@@ -1,6 +1,8 @@
 package dev.vigil.detection.stateful;
 
 import dev.vigil.detection.kube.PodSpecs;
+import dev.vigil.detection.kube.Principals;
+import dev.vigil.detection.kube.Requests;
 import dev.vigil.detection.parsing.AuditRecord;
 import dev.vigil.detection.spi.DetectorInfo;
 import dev.vigil.schemas.AuditEvent;
@@ -45,7 +47,7 @@ final class BaselineRules {
     /** Cheap test before the repartition: a write of a workload in kube-system that succeeded. */
     static boolean relevant(AuditEvent event) {
       return event.verb() != null && PodSpecs.WRITE_VERBS.contains(event.verb())
-          && KUBE_SYSTEM.equals(Principals.namespace(event)) && PodSpecs.workloadKind(event) != null
+          && KUBE_SYSTEM.equals(Requests.namespace(event)) && PodSpecs.workloadKind(event) != null
           && Principals.succeeded(event);
     }
 
@@ -148,7 +150,7 @@ final class BaselineRules {
 
     /** {@code create pods/exec in (own namespace)}: relative to the account's own namespace. */
     static String operation(AuditEvent event, String user) {
-      String namespace = Principals.namespace(event);
+      String namespace = Requests.namespace(event);
       String where = namespace == null ? CLUSTER_SCOPE
           : namespace.equals(Principals.serviceAccountNamespace(user)) ? OWN_NAMESPACE : namespace;
       return event.verb() + " " + event.resourcePath() + " in " + where;
@@ -197,7 +199,7 @@ final class BaselineRules {
           || Principals.isControlPlane(event.username())) {
         return List.of();
       }
-      String namespace = Principals.namespace(event);
+      String namespace = Requests.namespace(event);
       return List.of(namespace == null ? ALL_NAMESPACES : namespace);
     }
 

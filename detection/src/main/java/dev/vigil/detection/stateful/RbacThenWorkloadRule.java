@@ -1,6 +1,8 @@
 package dev.vigil.detection.stateful;
 
 import dev.vigil.detection.kube.PodSpecs;
+import dev.vigil.detection.kube.Principals;
+import dev.vigil.detection.kube.Requests;
 import dev.vigil.detection.spi.DetectorInfo;
 import dev.vigil.schemas.AuditEvent;
 import dev.vigil.schemas.Severity;
@@ -63,7 +65,7 @@ final class RbacThenWorkloadRule {
 
   /** {@code create rolebindings prod/deployer}, the way a step is shown. */
   static String label(AuditEvent event) {
-    String namespace = Principals.namespace(event);
+    String namespace = Requests.namespace(event);
     String name = event.objectName();
     if (name == null || name.isEmpty()) {
       name = event.requestObject() == null ? "(unnamed)"

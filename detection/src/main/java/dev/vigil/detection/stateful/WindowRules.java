@@ -1,5 +1,7 @@
 package dev.vigil.detection.stateful;
 
+import dev.vigil.detection.kube.Principals;
+import dev.vigil.detection.kube.Requests;
 import dev.vigil.detection.spi.DetectorInfo;
 import dev.vigil.detection.stateful.StatefulConfig.Threshold;
 import dev.vigil.schemas.AuditEvent;
@@ -123,7 +125,7 @@ final class WindowRules {
       if (subresource != null && !subresource.isEmpty()) {
         return null;
       }
-      String namespace = Principals.namespace(event);
+      String namespace = Requests.namespace(event);
       if ("get".equals(event.verb()) && event.objectName() != null) {
         String secret = (namespace == null ? "" : namespace + "/") + event.objectName();
         return new Observation(SECRETS, secret, secret);

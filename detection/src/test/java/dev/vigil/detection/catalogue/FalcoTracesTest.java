@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.detection.rules.access.ExecIntoPodDetector;
 import dev.vigil.detection.rules.rbac.ClusterAdminBindingDetector;
-import dev.vigil.detection.rules.rbac.HighPrivilegesRoleDetector;
+import dev.vigil.detection.rules.rbac.RoleRuleDetector.Grant;
 import dev.vigil.detection.rules.rbac.SystemRoleModifiedDetector;
-import dev.vigil.detection.rules.rbac.WildcardRoleDetector;
-import dev.vigil.detection.rules.rbac.WriteRoleDetector;
 import dev.vigil.detection.rules.workloads.PrivilegedContainerDetector;
 import dev.vigil.detection.rules.workloads.SensitiveMountDetector;
 import dev.vigil.detection.streams.TopologyHarness;
@@ -33,9 +31,9 @@ class FalcoTracesTest {
   private static final String PRIVILEGED = PrivilegedContainerDetector.ALERT_TYPE;
   private static final String SENSITIVE = SensitiveMountDetector.ALERT_TYPE;
   private static final String CLUSTER_ADMIN = ClusterAdminBindingDetector.ALERT_TYPE;
-  private static final String HIGH_PRIVILEGES = HighPrivilegesRoleDetector.ALERT_TYPE;
-  private static final String WILDCARD = WildcardRoleDetector.ALERT_TYPE;
-  private static final String WRITE = WriteRoleDetector.ALERT_TYPE;
+  private static final String HIGH_PRIVILEGES = Grant.HIGH_PRIVILEGES.alertType();
+  private static final String WILDCARD = Grant.WILDCARD.alertType();
+  private static final String WRITE = Grant.WRITE.alertType();
   private static final String SYSTEM_ROLE = SystemRoleModifiedDetector.ALERT_TYPE;
   private static final String EXEC = ExecIntoPodDetector.ALERT_TYPE;
 

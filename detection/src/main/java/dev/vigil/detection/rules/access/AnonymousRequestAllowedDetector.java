@@ -2,7 +2,7 @@ package dev.vigil.detection.rules.access;
 
 import dev.vigil.detection.kube.Matches;
 import dev.vigil.detection.kube.Requests;
-import dev.vigil.detection.spi.Detector;
+import dev.vigil.detection.spi.AbstractDetector;
 import dev.vigil.detection.spi.DetectorInfo;
 import dev.vigil.detection.spi.Interest;
 import dev.vigil.detection.spi.Match;
@@ -20,7 +20,7 @@ import java.util.Map;
  * <p>Triage: some RBAC binding grants the anonymous user more than discovery. Find it: {@code
  * kubectl get clusterrolebindings,rolebindings -A -o wide | grep system:anonymous}.
  */
-public final class AnonymousRequestAllowedDetector implements Detector {
+public final class AnonymousRequestAllowedDetector extends AbstractDetector {
 
   public static final String ALERT_TYPE = "VIGIL_AnonymousRequestAllowed";
   static final String ANONYMOUS = "system:anonymous";
@@ -43,21 +43,12 @@ public final class AnonymousRequestAllowedDetector implements Detector {
   private final List<String> publicPaths;
 
   public AnonymousRequestAllowedDetector(List<String> publicPaths) {
+    super(INFO, INTEREST);
     this.publicPaths = List.copyOf(publicPaths);
   }
 
   @Override
-  public DetectorInfo info() {
-    return INFO;
-  }
-
-  @Override
-  public Interest interest() {
-    return INTEREST;
-  }
-
-  @Override
-  public List<Match> inspect(AuditEvent event) {
+  protected List<Match> examine(AuditEvent event) {
     if (!ANONYMOUS.equals(event.username())) {
       return List.of();
     }

@@ -1,7 +1,7 @@
 package dev.vigil.detection.rules.access;
 
 import dev.vigil.detection.kube.Matches;
-import dev.vigil.detection.spi.Detector;
+import dev.vigil.detection.spi.AbstractDetector;
 import dev.vigil.detection.spi.DetectorInfo;
 import dev.vigil.detection.spi.Interest;
 import dev.vigil.detection.spi.Match;
@@ -18,7 +18,7 @@ import java.util.Map;
  *
  * <p>Triage: a user nobody listed is a new administrator, a leaked kubeconfig, or a list to update.
  */
-public final class DisallowedUserDetector implements Detector {
+public final class DisallowedUserDetector extends AbstractDetector {
 
   public static final String ALERT_TYPE = "VIGIL_DisallowedUser";
 
@@ -35,18 +35,12 @@ public final class DisallowedUserDetector implements Detector {
 
   private static final Interest INTEREST = Interest.any();
 
-  @Override
-  public DetectorInfo info() {
-    return INFO;
+  public DisallowedUserDetector() {
+    super(INFO, INTEREST);
   }
 
   @Override
-  public Interest interest() {
-    return INTEREST;
-  }
-
-  @Override
-  public List<Match> inspect(AuditEvent event) {
+  protected List<Match> examine(AuditEvent event) {
     String what = event.resourcePath() == null ? event.requestURI() : event.resourcePath();
     return List.of(
         Matches.aboutUser(

@@ -1,7 +1,7 @@
 package dev.vigil.detection.rules.access;
 
 import dev.vigil.detection.kube.Requests;
-import dev.vigil.detection.spi.Detector;
+import dev.vigil.detection.spi.AbstractDetector;
 import dev.vigil.detection.spi.DetectorInfo;
 import dev.vigil.detection.spi.Interest;
 import dev.vigil.detection.spi.Match;
@@ -19,7 +19,7 @@ import java.util.Map;
  * <p>Triage: an interactive shell in a production pod is how most hands-on-keyboard attacks start,
  * and also how operators debug. Check the user, the command and the pod.
  */
-public final class ExecIntoPodDetector implements Detector {
+public final class ExecIntoPodDetector extends AbstractDetector {
 
   public static final String ALERT_TYPE = "VIGIL_ExecIntoPod";
 
@@ -36,18 +36,12 @@ public final class ExecIntoPodDetector implements Detector {
 
   private static final Interest INTEREST = Interest.of(ExecRequests.VERBS, ExecRequests.RESOURCES);
 
-  @Override
-  public DetectorInfo info() {
-    return INFO;
+  public ExecIntoPodDetector() {
+    super(INFO, INTEREST);
   }
 
   @Override
-  public Interest interest() {
-    return INTEREST;
-  }
-
-  @Override
-  public List<Match> inspect(AuditEvent event) {
+  protected List<Match> examine(AuditEvent event) {
     String subresource = event.subresource();
     if (!"exec".equals(subresource) && !"attach".equals(subresource)) {
       return List.of();

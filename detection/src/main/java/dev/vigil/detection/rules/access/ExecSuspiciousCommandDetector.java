@@ -1,7 +1,7 @@
 package dev.vigil.detection.rules.access;
 
 import dev.vigil.detection.kube.Requests;
-import dev.vigil.detection.spi.Detector;
+import dev.vigil.detection.spi.AbstractDetector;
 import dev.vigil.detection.spi.DetectorInfo;
 import dev.vigil.detection.spi.Interest;
 import dev.vigil.detection.spi.Match;
@@ -22,7 +22,7 @@ import java.util.regex.PatternSyntaxException;
  * <p>Triage: these commands are how an attacker turns an exec permission into persistence or cloud
  * credentials. Treat as an incident unless the user explains it.
  */
-public final class ExecSuspiciousCommandDetector implements Detector {
+public final class ExecSuspiciousCommandDetector extends AbstractDetector {
 
   public static final String ALERT_TYPE = "VIGIL_ExecSuspiciousCommand";
 
@@ -44,6 +44,7 @@ public final class ExecSuspiciousCommandDetector implements Detector {
   private final List<Pattern> patterns;
 
   public ExecSuspiciousCommandDetector(List<String> patterns) {
+    super(INFO, INTEREST);
     List<Pattern> compiled = new ArrayList<>();
     for (String pattern : patterns) {
       try {
@@ -58,17 +59,7 @@ public final class ExecSuspiciousCommandDetector implements Detector {
   }
 
   @Override
-  public DetectorInfo info() {
-    return INFO;
-  }
-
-  @Override
-  public Interest interest() {
-    return INTEREST;
-  }
-
-  @Override
-  public List<Match> inspect(AuditEvent event) {
+  protected List<Match> examine(AuditEvent event) {
     if (!"exec".equals(event.subresource())) {
       return List.of();
     }

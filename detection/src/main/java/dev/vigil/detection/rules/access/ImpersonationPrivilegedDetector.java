@@ -2,7 +2,7 @@ package dev.vigil.detection.rules.access;
 
 import dev.vigil.detection.config.Allowlist;
 import dev.vigil.detection.kube.Matches;
-import dev.vigil.detection.spi.Detector;
+import dev.vigil.detection.spi.AbstractDetector;
 import dev.vigil.detection.spi.DetectorInfo;
 import dev.vigil.detection.spi.Interest;
 import dev.vigil.detection.spi.Match;
@@ -21,7 +21,7 @@ import java.util.Map;
  * <p>Triage: the impersonate permission turns any principal into the one impersonated. Who holds
  * it, and was this an administrator's deliberate {@code --as}?
  */
-public final class ImpersonationPrivilegedDetector implements Detector {
+public final class ImpersonationPrivilegedDetector extends AbstractDetector {
 
   public static final String ALERT_TYPE = "VIGIL_ImpersonationPrivileged";
 
@@ -42,22 +42,13 @@ public final class ImpersonationPrivilegedDetector implements Detector {
   private final Allowlist privileged;
 
   public ImpersonationPrivilegedDetector(List<String> users, List<String> groups) {
+    super(INFO, INTEREST);
     // An Allowlist is a matcher of exact and prefix entries: here it lists the privileged.
     this.privileged = new Allowlist(users, groups, List.of(), List.of());
   }
 
   @Override
-  public DetectorInfo info() {
-    return INFO;
-  }
-
-  @Override
-  public Interest interest() {
-    return INTEREST;
-  }
-
-  @Override
-  public List<Match> inspect(AuditEvent event) {
+  protected List<Match> examine(AuditEvent event) {
     AuditEvent.UserInfo as = event.impersonatedUser();
     if (as == null) {
       return List.of();

@@ -2,7 +2,7 @@ package dev.vigil.detection.rules.access;
 
 import dev.vigil.detection.kube.Matches;
 import dev.vigil.detection.kube.Requests;
-import dev.vigil.detection.spi.Detector;
+import dev.vigil.detection.spi.AbstractDetector;
 import dev.vigil.detection.spi.DetectorInfo;
 import dev.vigil.detection.spi.Interest;
 import dev.vigil.detection.spi.Match;
@@ -19,7 +19,7 @@ import java.util.Set;
  * <p>Triage: the kubelet API runs commands in any pod of the node ({@code /run}, {@code /exec})
  * and such commands are not audited as exec. Check the path that was requested.
  */
-public final class NodeProxyAccessDetector implements Detector {
+public final class NodeProxyAccessDetector extends AbstractDetector {
 
   public static final String ALERT_TYPE = "VIGIL_NodeProxyAccess";
 
@@ -38,21 +38,12 @@ public final class NodeProxyAccessDetector implements Detector {
   private static final Interest INTEREST =
       Interest.of(Set.of(), Set.of("nodes"));
 
-  @Override
-  public DetectorInfo info() {
-    return INFO;
+  public NodeProxyAccessDetector() {
+    super(INFO, INTEREST);
   }
 
   @Override
-  public Interest interest() {
-    return INTEREST;
-  }
-
-  @Override
-  public List<Match> inspect(AuditEvent event) {
-    if (!INTEREST.matches(event.verb(), event.resource())) {
-      return List.of();
-    }
+  protected List<Match> examine(AuditEvent event) {
     if (!"proxy".equals(event.subresource())) {
       return List.of();
     }

@@ -1,8 +1,8 @@
 package dev.vigil.detection.rules.access;
 
 import dev.vigil.detection.kube.Matches;
-import dev.vigil.detection.rules.secrets.SecretAccessBySuspiciousClientDetector;
-import dev.vigil.detection.spi.Detector;
+import dev.vigil.detection.kube.Principals;
+import dev.vigil.detection.spi.AbstractDetector;
 import dev.vigil.detection.spi.DetectorInfo;
 import dev.vigil.detection.spi.Interest;
 import dev.vigil.detection.spi.Match;
@@ -20,7 +20,7 @@ import java.util.Set;
  * <p>Triage: workloads rarely ask; an attacker with a stolen pod token asks first. Which pod holds
  * this account, and is it running an unexpected process?
  */
-public final class PermissionsDiscoveryBySaDetector implements Detector {
+public final class PermissionsDiscoveryBySaDetector extends AbstractDetector {
 
   public static final String ALERT_TYPE = "VIGIL_PermissionsDiscoveryBySA";
 
@@ -39,24 +39,14 @@ public final class PermissionsDiscoveryBySaDetector implements Detector {
   private static final Interest INTEREST =
       Interest.of(Set.of("create"), Set.of("selfsubjectaccessreviews", "selfsubjectrulesreviews"));
 
-  @Override
-  public DetectorInfo info() {
-    return INFO;
+  public PermissionsDiscoveryBySaDetector() {
+    super(INFO, INTEREST);
   }
 
   @Override
-  public Interest interest() {
-    return INTEREST;
-  }
-
-  @Override
-  public List<Match> inspect(AuditEvent event) {
-    if (!INTEREST.matches(event.verb(), event.resource())) {
-      return List.of();
-    }
+  protected List<Match> examine(AuditEvent event) {
     String user = event.username();
-    if (user == null
-        || !user.startsWith(SecretAccessBySuspiciousClientDetector.SERVICE_ACCOUNT_PREFIX)) {
+    if (!Principals.isServiceAccount(user)) {
       return List.of();
     }
     String description =

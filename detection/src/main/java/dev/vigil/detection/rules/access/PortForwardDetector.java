@@ -1,7 +1,7 @@
 package dev.vigil.detection.rules.access;
 
 import dev.vigil.detection.kube.Requests;
-import dev.vigil.detection.spi.Detector;
+import dev.vigil.detection.spi.AbstractDetector;
 import dev.vigil.detection.spi.DetectorInfo;
 import dev.vigil.detection.spi.Interest;
 import dev.vigil.detection.spi.Match;
@@ -16,7 +16,7 @@ import java.util.Map;
  * <p>Triage: port-forward tunnels from the user's machine straight into the pod network, past
  * ingress controls and network policies. Check which port and why.
  */
-public final class PortForwardDetector implements Detector {
+public final class PortForwardDetector extends AbstractDetector {
 
   public static final String ALERT_TYPE = "VIGIL_PortForward";
 
@@ -33,18 +33,12 @@ public final class PortForwardDetector implements Detector {
 
   private static final Interest INTEREST = Interest.of(ExecRequests.VERBS, ExecRequests.RESOURCES);
 
-  @Override
-  public DetectorInfo info() {
-    return INFO;
+  public PortForwardDetector() {
+    super(INFO, INTEREST);
   }
 
   @Override
-  public Interest interest() {
-    return INTEREST;
-  }
-
-  @Override
-  public List<Match> inspect(AuditEvent event) {
+  protected List<Match> examine(AuditEvent event) {
     if (!"portforward".equals(event.subresource())) {
       return List.of();
     }

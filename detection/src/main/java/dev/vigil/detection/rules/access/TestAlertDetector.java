@@ -1,7 +1,7 @@
 package dev.vigil.detection.rules.access;
 
 import dev.vigil.detection.kube.Requests;
-import dev.vigil.detection.spi.Detector;
+import dev.vigil.detection.spi.AbstractDetector;
 import dev.vigil.detection.spi.DetectorInfo;
 import dev.vigil.detection.spi.Interest;
 import dev.vigil.detection.spi.Match;
@@ -17,7 +17,7 @@ import java.util.Map;
  * whatever the response code: the namespace usually does not exist, and the point is that the event
  * arrived.
  */
-public final class TestAlertDetector implements Detector {
+public final class TestAlertDetector extends AbstractDetector {
 
   public static final String ALERT_TYPE = "K8S_TestAlert";
   static final String NAMESPACE_PREFIX = "asc-alerttest-";
@@ -36,18 +36,12 @@ public final class TestAlertDetector implements Detector {
 
   private static final Interest INTEREST = Interest.any().includingFailedRequests();
 
-  @Override
-  public DetectorInfo info() {
-    return INFO;
+  public TestAlertDetector() {
+    super(INFO, INTEREST);
   }
 
   @Override
-  public Interest interest() {
-    return INTEREST;
-  }
-
-  @Override
-  public List<Match> inspect(AuditEvent event) {
+  protected List<Match> examine(AuditEvent event) {
     String namespace = Requests.namespace(event);
     if (namespace == null || !namespace.startsWith(NAMESPACE_PREFIX)) {
       return List.of();

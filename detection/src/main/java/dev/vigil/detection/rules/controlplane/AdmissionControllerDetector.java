@@ -2,7 +2,7 @@ package dev.vigil.detection.rules.controlplane;
 
 import dev.vigil.detection.kube.Matches;
 import dev.vigil.detection.kube.Requests;
-import dev.vigil.detection.spi.Detector;
+import dev.vigil.detection.spi.AbstractDetector;
 import dev.vigil.detection.spi.DetectorInfo;
 import dev.vigil.detection.spi.Interest;
 import dev.vigil.detection.spi.Match;
@@ -21,7 +21,7 @@ import java.util.Set;
  * <p>Triage: a mutating webhook sees, and can rewrite, every object it selects, secrets included; a
  * deleted validating webhook switches a policy off. Check the webhook's service and rules.
  */
-public final class AdmissionControllerDetector implements Detector {
+public final class AdmissionControllerDetector extends AbstractDetector {
 
   public static final String ALERT_TYPE = "K8S_AdmissionController";
 
@@ -46,21 +46,12 @@ public final class AdmissionControllerDetector implements Detector {
               "validatingadmissionpolicies",
               "validatingadmissionpolicybindings"));
 
-  @Override
-  public DetectorInfo info() {
-    return INFO;
+  public AdmissionControllerDetector() {
+    super(INFO, INTEREST);
   }
 
   @Override
-  public Interest interest() {
-    return INTEREST;
-  }
-
-  @Override
-  public List<Match> inspect(AuditEvent event) {
-    if (!INTEREST.matches(event.verb(), event.resource())) {
-      return List.of();
-    }
+  protected List<Match> examine(AuditEvent event) {
     if (!Matches.noSubresource(event)) {
       return List.of();
     }

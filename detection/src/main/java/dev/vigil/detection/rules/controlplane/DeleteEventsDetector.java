@@ -2,7 +2,7 @@ package dev.vigil.detection.rules.controlplane;
 
 import dev.vigil.detection.kube.Matches;
 import dev.vigil.detection.kube.Requests;
-import dev.vigil.detection.spi.Detector;
+import dev.vigil.detection.spi.AbstractDetector;
 import dev.vigil.detection.spi.DetectorInfo;
 import dev.vigil.detection.spi.Interest;
 import dev.vigil.detection.spi.Match;
@@ -20,7 +20,7 @@ import java.util.Set;
  * <p>Triage: deleting events hides an attacker's tracks (failed pulls, killed pods). What happened
  * in that namespace just before?
  */
-public final class DeleteEventsDetector implements Detector {
+public final class DeleteEventsDetector extends AbstractDetector {
 
   public static final String ALERT_TYPE = "K8S_DeleteEvents";
 
@@ -38,21 +38,12 @@ public final class DeleteEventsDetector implements Detector {
   private static final Interest INTEREST =
       Interest.of(Set.of("delete", "deletecollection"), Set.of("events"));
 
-  @Override
-  public DetectorInfo info() {
-    return INFO;
+  public DeleteEventsDetector() {
+    super(INFO, INTEREST);
   }
 
   @Override
-  public Interest interest() {
-    return INTEREST;
-  }
-
-  @Override
-  public List<Match> inspect(AuditEvent event) {
-    if (!INTEREST.matches(event.verb(), event.resource())) {
-      return List.of();
-    }
+  protected List<Match> examine(AuditEvent event) {
     String namespace = Requests.namespace(event);
     String what =
         "deletecollection".equals(event.verb()) || event.objectName() == null

@@ -3,7 +3,7 @@ package dev.vigil.detection.rules.controlplane;
 import dev.vigil.detection.config.Allowlist;
 import dev.vigil.detection.kube.Matches;
 import dev.vigil.detection.kube.Requests;
-import dev.vigil.detection.spi.Detector;
+import dev.vigil.detection.spi.AbstractDetector;
 import dev.vigil.detection.spi.DetectorInfo;
 import dev.vigil.detection.spi.Interest;
 import dev.vigil.detection.spi.Match;
@@ -21,7 +21,7 @@ import java.util.Set;
  * <p>Triage: namespaces normally come from a provisioning pipeline; an ad-hoc one may be an
  * attacker's base outside the policies of the others.
  */
-public final class DisallowedNamespaceDetector implements Detector {
+public final class DisallowedNamespaceDetector extends AbstractDetector {
 
   public static final String ALERT_TYPE = "VIGIL_DisallowedNamespace";
 
@@ -41,24 +41,12 @@ public final class DisallowedNamespaceDetector implements Detector {
   private final Allowlist allowlist;
 
   public DisallowedNamespaceDetector(Allowlist allowlist) {
+    super(INFO, INTEREST);
     this.allowlist = allowlist;
   }
 
   @Override
-  public DetectorInfo info() {
-    return INFO;
-  }
-
-  @Override
-  public Interest interest() {
-    return INTEREST;
-  }
-
-  @Override
-  public List<Match> inspect(AuditEvent event) {
-    if (!INTEREST.matches(event.verb(), event.resource())) {
-      return List.of();
-    }
+  protected List<Match> examine(AuditEvent event) {
     String name = Requests.objectName(event, Requests.writtenObject(event));
     if (!Matches.noSubresource(event) || allowlist.trustsNamespace(name)) {
       return List.of();

@@ -2,7 +2,7 @@ package dev.vigil.detection.rules.controlplane;
 
 import dev.vigil.detection.kube.Matches;
 import dev.vigil.detection.kube.Requests;
-import dev.vigil.detection.spi.Detector;
+import dev.vigil.detection.spi.AbstractDetector;
 import dev.vigil.detection.spi.DetectorInfo;
 import dev.vigil.detection.spi.Interest;
 import dev.vigil.detection.spi.Match;
@@ -21,7 +21,7 @@ import java.util.Set;
  *
  * <p>Triage: none on its own; it gives context to the other alerts.
  */
-public final class ResourceActivityDetector implements Detector {
+public final class ResourceActivityDetector extends AbstractDetector {
 
   public static final String ALERT_TYPE = "VIGIL_ResourceActivity";
 
@@ -34,27 +34,16 @@ public final class ResourceActivityDetector implements Detector {
           List.of(),
           List.of("No action needed: this is activity for context."));
 
-  private final Interest interest;
   private final Set<String> systemNamespaces;
 
   public ResourceActivityDetector(List<String> resources, List<String> systemNamespaces) {
-    this.interest = Interest.of(Set.of("create", "delete"), resources);
+    super(INFO, Interest.of(Set.of("create", "delete"), resources));
     this.systemNamespaces = Set.copyOf(systemNamespaces);
   }
 
   @Override
-  public DetectorInfo info() {
-    return INFO;
-  }
-
-  @Override
-  public Interest interest() {
-    return interest;
-  }
-
-  @Override
-  public List<Match> inspect(AuditEvent event) {
-    if (!interest.matches(event.verb(), event.resource()) || !Matches.noSubresource(event)) {
+  protected List<Match> examine(AuditEvent event) {
+    if (!Matches.noSubresource(event)) {
       return List.of();
     }
     String resource = event.resource();

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.detection.kube.Matches;
 import dev.vigil.detection.kube.PodSpecs;
 import dev.vigil.detection.kube.Requests;
-import dev.vigil.detection.spi.Detector;
+import dev.vigil.detection.spi.AbstractDetector;
 import dev.vigil.detection.spi.DetectorInfo;
 import dev.vigil.detection.spi.Interest;
 import dev.vigil.detection.spi.Match;
@@ -21,7 +21,7 @@ import java.util.Set;
  *
  * <p>Triage: the application's traffic, credentials included, crosses the network in clear text.
  */
-public final class IngressWithoutTlsDetector implements Detector {
+public final class IngressWithoutTlsDetector extends AbstractDetector {
 
   public static final String ALERT_TYPE = "VIGIL_IngressWithoutTls";
 
@@ -36,21 +36,12 @@ public final class IngressWithoutTlsDetector implements Detector {
 
   private static final Interest INTEREST = Interest.of(PodSpecs.WRITE_VERBS, Set.of("ingresses"));
 
-  @Override
-  public DetectorInfo info() {
-    return INFO;
+  public IngressWithoutTlsDetector() {
+    super(INFO, INTEREST);
   }
 
   @Override
-  public Interest interest() {
-    return INTEREST;
-  }
-
-  @Override
-  public List<Match> inspect(AuditEvent event) {
-    if (!INTEREST.matches(event.verb(), event.resource())) {
-      return List.of();
-    }
+  protected List<Match> examine(AuditEvent event) {
     if (!Matches.noSubresource(event)) {
       return List.of();
     }
@@ -69,21 +60,15 @@ public final class IngressWithoutTlsDetector implements Detector {
     for (JsonNode rule : spec.path("rules")) {
       hosts.add(rule.path("host").asText("*"));
     }
-    String namespace = Requests.objectNamespace(event, ingress);
-    String name = Requests.objectName(event, ingress);
-    String description =
-        Matches.subject(event, "Ingress", Requests.qualified(namespace, name))
-            + " serving "
-            + String.join(", ", hosts)
-            + " without TLS. Its traffic crosses the network in clear text.";
     return List.of(
-        Matches.about(
+        Matches.aboutWritten(
             event,
+            ingress,
             "Ingress",
-            namespace,
-            name,
             "service",
-            description,
+            " serving "
+                + String.join(", ", hosts)
+                + " without TLS. Its traffic crosses the network in clear text.",
             Map.of("hosts", String.join(",", hosts))));
   }
 }

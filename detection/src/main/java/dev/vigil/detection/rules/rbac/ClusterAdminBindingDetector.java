@@ -3,7 +3,7 @@ package dev.vigil.detection.rules.rbac;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.detection.kube.PodSpecs;
 import dev.vigil.detection.kube.Requests;
-import dev.vigil.detection.spi.Detector;
+import dev.vigil.detection.spi.AbstractDetector;
 import dev.vigil.detection.spi.DetectorInfo;
 import dev.vigil.detection.spi.Interest;
 import dev.vigil.detection.spi.Match;
@@ -20,7 +20,7 @@ import java.util.Set;
  * the ClusterRole {@code cluster-admin}. A Role that happens to be named {@code cluster-admin} (kind
  * {@code Role}) is not the built-in superuser role and does not match.
  */
-public final class ClusterAdminBindingDetector implements Detector {
+public final class ClusterAdminBindingDetector extends AbstractDetector {
 
   public static final String ALERT_TYPE = "K8S_ClusterAdminBinding";
   static final String CLUSTER_ADMIN = "cluster-admin";
@@ -41,18 +41,12 @@ public final class ClusterAdminBindingDetector implements Detector {
   private static final Interest INTEREST =
       Interest.of(PodSpecs.WRITE_VERBS, Set.of("rolebindings", "clusterrolebindings"));
 
-  @Override
-  public DetectorInfo info() {
-    return INFO;
+  public ClusterAdminBindingDetector() {
+    super(INFO, INTEREST);
   }
 
   @Override
-  public Interest interest() {
-    return INTEREST;
-  }
-
-  @Override
-  public List<Match> inspect(AuditEvent event) {
+  protected List<Match> examine(AuditEvent event) {
     String subresource = event.subresource();
     if (subresource != null && !subresource.isEmpty()) {
       return List.of();

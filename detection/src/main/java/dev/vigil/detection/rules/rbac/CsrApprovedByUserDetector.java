@@ -3,7 +3,7 @@ package dev.vigil.detection.rules.rbac;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.detection.kube.Matches;
 import dev.vigil.detection.kube.Requests;
-import dev.vigil.detection.spi.Detector;
+import dev.vigil.detection.spi.AbstractDetector;
 import dev.vigil.detection.spi.DetectorInfo;
 import dev.vigil.detection.spi.Interest;
 import dev.vigil.detection.spi.Match;
@@ -22,7 +22,7 @@ import java.util.Set;
  * expires and that cannot be revoked. Check the request's subject and groups ({@code kubectl get
  * csr NAME -o yaml}).
  */
-public final class CsrApprovedByUserDetector implements Detector {
+public final class CsrApprovedByUserDetector extends AbstractDetector {
 
   public static final String ALERT_TYPE = "VIGIL_CsrApprovedByUser";
 
@@ -41,21 +41,12 @@ public final class CsrApprovedByUserDetector implements Detector {
   private static final Interest INTEREST =
       Interest.of(Set.of("update", "patch"), Set.of("certificatesigningrequests"));
 
-  @Override
-  public DetectorInfo info() {
-    return INFO;
+  public CsrApprovedByUserDetector() {
+    super(INFO, INTEREST);
   }
 
   @Override
-  public Interest interest() {
-    return INTEREST;
-  }
-
-  @Override
-  public List<Match> inspect(AuditEvent event) {
-    if (!INTEREST.matches(event.verb(), event.resource())) {
-      return List.of();
-    }
+  protected List<Match> examine(AuditEvent event) {
     String user = event.username();
     if (!"approval".equals(event.subresource()) || user == null || user.startsWith("system:")) {
       return List.of();

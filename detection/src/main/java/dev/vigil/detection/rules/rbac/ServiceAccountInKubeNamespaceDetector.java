@@ -1,8 +1,9 @@
 package dev.vigil.detection.rules.rbac;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.detection.kube.Matches;
 import dev.vigil.detection.kube.Requests;
-import dev.vigil.detection.spi.Detector;
+import dev.vigil.detection.spi.AbstractDetector;
 import dev.vigil.detection.spi.DetectorInfo;
 import dev.vigil.detection.spi.Interest;
 import dev.vigil.detection.spi.Match;
@@ -21,7 +22,7 @@ import java.util.Set;
  * <p>Triage: an account in kube-system blends in with the controllers' accounts and is often bound
  * to powerful roles next. Look for a binding that follows.
  */
-public final class ServiceAccountInKubeNamespaceDetector implements Detector {
+public final class ServiceAccountInKubeNamespaceDetector extends AbstractDetector {
 
   public static final String ALERT_TYPE = "VIGIL_ServiceAccountInKubeNamespace";
 
@@ -42,37 +43,27 @@ public final class ServiceAccountInKubeNamespaceDetector implements Detector {
   private final Set<String> systemNamespaces;
 
   public ServiceAccountInKubeNamespaceDetector(List<String> systemNamespaces) {
+    super(INFO, INTEREST);
     this.systemNamespaces = Set.copyOf(systemNamespaces);
   }
 
   @Override
-  public DetectorInfo info() {
-    return INFO;
-  }
-
-  @Override
-  public Interest interest() {
-    return INTEREST;
-  }
-
-  @Override
-  public List<Match> inspect(AuditEvent event) {
-    if (!INTEREST.matches(event.verb(), event.resource())) {
-      return List.of();
-    }
+  protected List<Match> examine(AuditEvent event) {
     if (!Matches.noSubresource(event)) {
       return List.of();
     }
-    String namespace = Requests.objectNamespace(event, Requests.writtenObject(event));
+    JsonNode account = Requests.writtenObject(event);
+    String namespace = Requests.objectNamespace(event, account);
     if (namespace == null || !systemNamespaces.contains(namespace)) {
       return List.of();
     }
-    String name = Requests.objectName(event, Requests.writtenObject(event));
-    String description =
-        Matches.subject(event, "ServiceAccount", namespace + "/" + name)
-            + " in a system namespace, where it hides among the controllers' accounts.";
     return List.of(
-        Matches.about(
-            event, "ServiceAccount", namespace, name, "user", description, Map.of()));
+        Matches.aboutWritten(
+            event,
+            account,
+            "ServiceAccount",
+            "user",
+            " in a system namespace, where it hides among the controllers' accounts.",
+            Map.of()));
   }
 }

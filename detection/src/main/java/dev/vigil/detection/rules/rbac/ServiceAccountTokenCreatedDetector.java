@@ -2,7 +2,7 @@ package dev.vigil.detection.rules.rbac;
 
 import dev.vigil.detection.kube.Matches;
 import dev.vigil.detection.kube.Requests;
-import dev.vigil.detection.spi.Detector;
+import dev.vigil.detection.spi.AbstractDetector;
 import dev.vigil.detection.spi.DetectorInfo;
 import dev.vigil.detection.spi.Interest;
 import dev.vigil.detection.spi.Match;
@@ -20,7 +20,7 @@ import java.util.Set;
  * <p>Triage: a minted token is a long-lived credential of that account outside any pod. Who needs
  * it, and for how long (check {@code expirationSeconds})?
  */
-public final class ServiceAccountTokenCreatedDetector implements Detector {
+public final class ServiceAccountTokenCreatedDetector extends AbstractDetector {
 
   public static final String ALERT_TYPE = "VIGIL_ServiceAccountTokenCreated";
 
@@ -38,21 +38,12 @@ public final class ServiceAccountTokenCreatedDetector implements Detector {
   private static final Interest INTEREST =
       Interest.of(Set.of("create"), Set.of("serviceaccounts"));
 
-  @Override
-  public DetectorInfo info() {
-    return INFO;
+  public ServiceAccountTokenCreatedDetector() {
+    super(INFO, INTEREST);
   }
 
   @Override
-  public Interest interest() {
-    return INTEREST;
-  }
-
-  @Override
-  public List<Match> inspect(AuditEvent event) {
-    if (!INTEREST.matches(event.verb(), event.resource())) {
-      return List.of();
-    }
+  protected List<Match> examine(AuditEvent event) {
     if (!"token".equals(event.subresource())) {
       return List.of();
     }

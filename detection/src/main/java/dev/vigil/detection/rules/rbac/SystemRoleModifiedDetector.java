@@ -2,7 +2,7 @@ package dev.vigil.detection.rules.rbac;
 
 import dev.vigil.detection.kube.Matches;
 import dev.vigil.detection.kube.Requests;
-import dev.vigil.detection.spi.Detector;
+import dev.vigil.detection.spi.AbstractDetector;
 import dev.vigil.detection.spi.DetectorInfo;
 import dev.vigil.detection.spi.Interest;
 import dev.vigil.detection.spi.Match;
@@ -20,7 +20,7 @@ import java.util.Set;
  * <p>Triage: the API server reconciles these roles at start-up (that user is trusted); anyone else
  * changing them is widening or breaking a system component's permissions.
  */
-public final class SystemRoleModifiedDetector implements Detector {
+public final class SystemRoleModifiedDetector extends AbstractDetector {
 
   public static final String ALERT_TYPE = "VIGIL_SystemRoleModified";
   static final String SYSTEM_PREFIX = "system:";
@@ -37,29 +37,17 @@ public final class SystemRoleModifiedDetector implements Detector {
               "Restore it (the API server recreates deleted bootstrap roles on restart)."));
 
   private static final Interest INTEREST =
-      Interest.of(Set.of("update", "patch", "delete"), RoleRules.RESOURCES);
+      Interest.of(Set.of("update", "patch", "delete"), RoleRuleDetector.RESOURCES);
 
   private final Set<String> exceptions;
 
   public SystemRoleModifiedDetector(List<String> exceptions) {
+    super(INFO, INTEREST);
     this.exceptions = Set.copyOf(exceptions);
   }
 
   @Override
-  public DetectorInfo info() {
-    return INFO;
-  }
-
-  @Override
-  public Interest interest() {
-    return INTEREST;
-  }
-
-  @Override
-  public List<Match> inspect(AuditEvent event) {
-    if (!INTEREST.matches(event.verb(), event.resource())) {
-      return List.of();
-    }
+  protected List<Match> examine(AuditEvent event) {
     String name = event.objectName();
     if (name == null
         || !name.startsWith(SYSTEM_PREFIX)

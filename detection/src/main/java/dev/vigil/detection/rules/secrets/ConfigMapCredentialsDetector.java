@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.detection.kube.Matches;
 import dev.vigil.detection.kube.PodSpecs;
 import dev.vigil.detection.kube.Requests;
-import dev.vigil.detection.spi.Detector;
+import dev.vigil.detection.spi.AbstractDetector;
 import dev.vigil.detection.spi.DetectorInfo;
 import dev.vigil.detection.spi.Interest;
 import dev.vigil.detection.spi.Match;
@@ -27,7 +27,7 @@ import java.util.Set;
  * <p>Triage: config maps are readable by far more principals than secrets. Move the value to a
  * Secret and rotate it, since it has been exposed.
  */
-public final class ConfigMapCredentialsDetector implements Detector {
+public final class ConfigMapCredentialsDetector extends AbstractDetector {
 
   public static final String ALERT_TYPE = "VIGIL_ConfigMapCredentials";
 
@@ -48,6 +48,7 @@ public final class ConfigMapCredentialsDetector implements Detector {
   private final List<String> patterns;
 
   public ConfigMapCredentialsDetector(List<String> patterns) {
+    super(INFO, INTEREST);
     List<String> lower = new ArrayList<>();
     for (String pattern : patterns) {
       lower.add(pattern.toLowerCase(Locale.ROOT));
@@ -56,20 +57,7 @@ public final class ConfigMapCredentialsDetector implements Detector {
   }
 
   @Override
-  public DetectorInfo info() {
-    return INFO;
-  }
-
-  @Override
-  public Interest interest() {
-    return INTEREST;
-  }
-
-  @Override
-  public List<Match> inspect(AuditEvent event) {
-    if (!INTEREST.matches(event.verb(), event.resource())) {
-      return List.of();
-    }
+  protected List<Match> examine(AuditEvent event) {
     if (!Matches.noSubresource(event)) {
       return List.of();
     }
@@ -94,23 +82,17 @@ public final class ConfigMapCredentialsDetector implements Detector {
     if (keys.isEmpty()) {
       return List.of();
     }
-    String namespace = Requests.objectNamespace(event, configMap);
-    String name = Requests.objectName(event, configMap);
-    String description =
-        Matches.subject(event, "ConfigMap", Requests.qualified(namespace, name))
-            + " whose keys "
-            + String.join(", ", keys)
-            + " hold what looks like credentials ("
-            + String.join(", ", found)
-            + "). Config maps are not secret.";
     return List.of(
-        Matches.about(
+        Matches.aboutWritten(
             event,
+            configMap,
             "ConfigMap",
-            namespace,
-            name,
             "configmap",
-            description,
+            " whose keys "
+                + String.join(", ", keys)
+                + " hold what looks like credentials ("
+                + String.join(", ", found)
+                + "). Config maps are not secret.",
             Map.of("keys", String.join(",", keys), "patterns", String.join(",", found))));
   }
 }

@@ -1,8 +1,9 @@
 package dev.vigil.detection.rules.secrets;
 
 import dev.vigil.detection.kube.Matches;
+import dev.vigil.detection.kube.Principals;
 import dev.vigil.detection.kube.Requests;
-import dev.vigil.detection.spi.Detector;
+import dev.vigil.detection.spi.AbstractDetector;
 import dev.vigil.detection.spi.DetectorInfo;
 import dev.vigil.detection.spi.Interest;
 import dev.vigil.detection.spi.Match;
@@ -23,10 +24,9 @@ import java.util.Set;
  * secret listing by a workload's account is credential harvesting unless that workload is a known
  * operator.
  */
-public final class SecretAccessBySuspiciousClientDetector implements Detector {
+public final class SecretAccessBySuspiciousClientDetector extends AbstractDetector {
 
   public static final String ALERT_TYPE = "VIGIL_SecretAccessBySuspiciousClient";
-  public static final String SERVICE_ACCOUNT_PREFIX = "system:serviceaccount:";
 
   private static final DetectorInfo INFO =
       new DetectorInfo(
@@ -46,24 +46,12 @@ public final class SecretAccessBySuspiciousClientDetector implements Detector {
   private final List<String> clients;
 
   public SecretAccessBySuspiciousClientDetector(List<String> clients) {
+    super(INFO, INTEREST);
     this.clients = List.copyOf(clients);
   }
 
   @Override
-  public DetectorInfo info() {
-    return INFO;
-  }
-
-  @Override
-  public Interest interest() {
-    return INTEREST;
-  }
-
-  @Override
-  public List<Match> inspect(AuditEvent event) {
-    if (!INTEREST.matches(event.verb(), event.resource())) {
-      return List.of();
-    }
+  protected List<Match> examine(AuditEvent event) {
     String agent = event.userAgent();
     for (String client : clients) {
       if (agent != null && agentProduct(agent, client)) {
@@ -84,8 +72,7 @@ public final class SecretAccessBySuspiciousClientDetector implements Detector {
     String user = event.username();
     if (("list".equals(event.verb()) || "watch".equals(event.verb()))
         && Requests.namespace(event) == null
-        && user != null
-        && user.startsWith(SERVICE_ACCOUNT_PREFIX)) {
+        && Principals.isServiceAccount(user)) {
       return List.of(
           Matches.aboutUser(
               event,

@@ -3,7 +3,7 @@ package dev.vigil.detection.rules.secrets;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.detection.kube.Matches;
 import dev.vigil.detection.kube.Requests;
-import dev.vigil.detection.spi.Detector;
+import dev.vigil.detection.spi.AbstractDetector;
 import dev.vigil.detection.spi.DetectorInfo;
 import dev.vigil.detection.spi.Interest;
 import dev.vigil.detection.spi.Match;
@@ -22,7 +22,7 @@ import java.util.Set;
  * <p>Triage: changing a secret swaps a credential an application trusts (a webhook's TLS key, a
  * registry password); deleting one can be sabotage. Confirm with the owner.
  */
-public final class SecretModifiedOrDeletedDetector implements Detector {
+public final class SecretModifiedOrDeletedDetector extends AbstractDetector {
 
   public static final String ALERT_TYPE = "VIGIL_SecretModifiedOrDeleted";
 
@@ -45,25 +45,13 @@ public final class SecretModifiedOrDeletedDetector implements Detector {
   private final List<String> ignoredPrefixes;
 
   public SecretModifiedOrDeletedDetector(List<String> ignoredTypes, List<String> ignoredPrefixes) {
+    super(INFO, INTEREST);
     this.ignoredTypes = Set.copyOf(ignoredTypes);
     this.ignoredPrefixes = List.copyOf(ignoredPrefixes);
   }
 
   @Override
-  public DetectorInfo info() {
-    return INFO;
-  }
-
-  @Override
-  public Interest interest() {
-    return INTEREST;
-  }
-
-  @Override
-  public List<Match> inspect(AuditEvent event) {
-    if (!INTEREST.matches(event.verb(), event.resource())) {
-      return List.of();
-    }
+  protected List<Match> examine(AuditEvent event) {
     if (!Matches.noSubresource(event)) {
       return List.of();
     }

@@ -3,7 +3,7 @@ package dev.vigil.detection.rules.workloads;
 import dev.vigil.detection.kube.Matches;
 import dev.vigil.detection.kube.PodSpecs;
 import dev.vigil.detection.kube.Requests;
-import dev.vigil.detection.spi.Detector;
+import dev.vigil.detection.spi.AbstractDetector;
 import dev.vigil.detection.spi.DetectorInfo;
 import dev.vigil.detection.spi.Interest;
 import dev.vigil.detection.spi.Match;
@@ -20,7 +20,7 @@ import java.util.Set;
  * <p>Triage: a CronJob re-creates a payload on a schedule even after its pods are deleted. Check the
  * schedule, image and command against what the owning team deploys.
  */
-public final class CronJobModifiedDetector implements Detector {
+public final class CronJobModifiedDetector extends AbstractDetector {
 
   public static final String ALERT_TYPE = "VIGIL_CronJobModified";
 
@@ -38,18 +38,12 @@ public final class CronJobModifiedDetector implements Detector {
   private static final Interest INTEREST =
       Interest.of(PodSpecs.WRITE_VERBS, Set.of("cronjobs"));
 
-  @Override
-  public DetectorInfo info() {
-    return INFO;
+  public CronJobModifiedDetector() {
+    super(INFO, INTEREST);
   }
 
   @Override
-  public Interest interest() {
-    return INTEREST;
-  }
-
-  @Override
-  public List<Match> inspect(AuditEvent event) {
+  protected List<Match> examine(AuditEvent event) {
     if (!"cronjobs".equals(event.resource()) || !Matches.noSubresource(event)) {
       return List.of();
     }

@@ -4,10 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.detection.config.Allowlist;
 import dev.vigil.detection.kube.Matches;
 import dev.vigil.detection.kube.PodSpecs;
-import dev.vigil.detection.spi.Detector;
 import dev.vigil.detection.spi.DetectorInfo;
-import dev.vigil.detection.spi.Interest;
-import dev.vigil.detection.spi.Match;
 import dev.vigil.schemas.AuditEvent;
 import dev.vigil.schemas.Severity;
 import java.util.ArrayList;
@@ -27,7 +24,7 @@ import java.util.Set;
  * <p>Triage: {@code SYS_ADMIN} or {@code SYS_MODULE} is nearly privileged mode; {@code SYS_PTRACE}
  * reads other processes' memory. Expected for CNI, eBPF and debugging agents (trusted images).
  */
-public final class DangerousCapabilitiesDetector implements Detector {
+public final class DangerousCapabilitiesDetector extends PodSpecDetector {
 
   public static final String ALERT_TYPE = "VIGIL_DangerousCapabilities";
 
@@ -43,13 +40,11 @@ public final class DangerousCapabilitiesDetector implements Detector {
                   + " is required.",
               "Enforce the Pod Security Standards (baseline forbids adding these capabilities)."));
 
-  private static final Interest INTEREST =
-      Interest.of(PodSpecs.WRITE_VERBS, PodSpecs.WORKLOAD_RESOURCES);
-
   private final Set<String> dangerous = new HashSet<>();
   private final Allowlist allowlist;
 
   public DangerousCapabilitiesDetector(List<String> capabilities, Allowlist allowlist) {
+    super(INFO, PodSpecs.WRITE_VERBS);
     for (String capability : capabilities) {
       dangerous.add(normalise(capability));
     }
@@ -57,21 +52,7 @@ public final class DangerousCapabilitiesDetector implements Detector {
   }
 
   @Override
-  public DetectorInfo info() {
-    return INFO;
-  }
-
-  @Override
-  public Interest interest() {
-    return INTEREST;
-  }
-
-  @Override
-  public List<Match> inspect(AuditEvent event) {
-    JsonNode spec = PodSpecs.podSpec(event);
-    if (spec == null) {
-      return List.of();
-    }
+  Offence offence(AuditEvent event, JsonNode spec) {
     List<PodSpecs.Container> offending = null;
     Set<String> found = null;
     for (PodSpecs.Container container : PodSpecs.containers(spec)) {
@@ -90,19 +71,16 @@ public final class DangerousCapabilitiesDetector implements Detector {
       }
     }
     if (offending == null) {
-      return List.of();
+      return null;
     }
-    return List.of(
-        Matches.workload(
-            event,
-            "adding capabilities " + String.join(", ", found) + " to container "
-                + Matches.names(offending).replace(",", ", "),
-            "These capabilities let a container break out of its isolation.",
-            offending,
-            Map.of(
-                "kind", PodSpecs.workloadKind(event),
-                "capabilities", String.join(",", found),
-                "containers", Matches.names(offending))));
+    return new Offence(
+        "adding capabilities " + String.join(", ", found) + " to container "
+            + Matches.names(offending).replace(",", ", "),
+        "These capabilities let a container break out of its isolation.",
+        offending,
+        Map.of(
+            "capabilities", String.join(",", found),
+            "containers", Matches.names(offending)));
   }
 
   private static String normalise(String capability) {

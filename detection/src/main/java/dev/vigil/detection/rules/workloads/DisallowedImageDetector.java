@@ -4,10 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.detection.config.Allowlist;
 import dev.vigil.detection.kube.Matches;
 import dev.vigil.detection.kube.PodSpecs;
-import dev.vigil.detection.spi.Detector;
 import dev.vigil.detection.spi.DetectorInfo;
-import dev.vigil.detection.spi.Interest;
-import dev.vigil.detection.spi.Match;
 import dev.vigil.schemas.AuditEvent;
 import dev.vigil.schemas.Severity;
 import java.util.ArrayList;
@@ -22,7 +19,7 @@ import java.util.Map;
  * <p>Triage: an image from an unapproved registry skipped the supply-chain checks. Who deployed it,
  * and is the image known?
  */
-public final class DisallowedImageDetector implements Detector {
+public final class DisallowedImageDetector extends PodSpecDetector {
 
   public static final String ALERT_TYPE = "VIGIL_DisallowedImage";
 
@@ -38,31 +35,15 @@ public final class DisallowedImageDetector implements Detector {
               "Rebuild or mirror it through a trusted registry, or add the registry to the trusted"
                   + " images of VIGIL_DisallowedImage."));
 
-  private static final Interest INTEREST =
-      Interest.of(PodSpecs.WRITE_VERBS, PodSpecs.WORKLOAD_RESOURCES);
-
   private final Allowlist allowlist;
 
   public DisallowedImageDetector(Allowlist allowlist) {
+    super(INFO, PodSpecs.WRITE_VERBS);
     this.allowlist = allowlist;
   }
 
   @Override
-  public DetectorInfo info() {
-    return INFO;
-  }
-
-  @Override
-  public Interest interest() {
-    return INTEREST;
-  }
-
-  @Override
-  public List<Match> inspect(AuditEvent event) {
-    JsonNode spec = PodSpecs.podSpec(event);
-    if (spec == null) {
-      return List.of();
-    }
+  Offence offence(AuditEvent event, JsonNode spec) {
     List<PodSpecs.Container> offending = null;
     for (PodSpecs.Container container : PodSpecs.containers(spec)) {
       if (!container.image().isEmpty() && !allowlist.trustsImage(container.image())) {
@@ -73,18 +54,14 @@ public final class DisallowedImageDetector implements Detector {
       }
     }
     if (offending == null) {
-      return List.of();
+      return null;
     }
-    String images = String.join(", ", Matches.images(offending));
-    return List.of(
-        Matches.workload(
-            event,
-            "with untrusted image " + images,
-            "The image is outside the configured trusted registries.",
-            offending,
-            Map.of(
-                "kind", PodSpecs.workloadKind(event),
-                "images", String.join(",", Matches.images(offending)),
-                "containers", Matches.names(offending))));
+    return new Offence(
+        "with untrusted image " + String.join(", ", Matches.images(offending)),
+        "The image is outside the configured trusted registries.",
+        offending,
+        Map.of(
+            "images", String.join(",", Matches.images(offending)),
+            "containers", Matches.names(offending)));
   }
 }

@@ -3,7 +3,7 @@ package dev.vigil.detection.rules.workloads;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.detection.kube.Matches;
 import dev.vigil.detection.kube.PodSpecs;
-import dev.vigil.detection.spi.Detector;
+import dev.vigil.detection.spi.AbstractDetector;
 import dev.vigil.detection.spi.DetectorInfo;
 import dev.vigil.detection.spi.Interest;
 import dev.vigil.detection.spi.Match;
@@ -21,7 +21,7 @@ import java.util.Set;
  * account and volumes, and bypasses the workload's own definition. Confirm the debugging session
  * with the user.
  */
-public final class EphemeralContainerDetector implements Detector {
+public final class EphemeralContainerDetector extends AbstractDetector {
 
   public static final String ALERT_TYPE = "VIGIL_EphemeralContainer";
 
@@ -40,18 +40,12 @@ public final class EphemeralContainerDetector implements Detector {
   private static final Interest INTEREST =
       Interest.of(Set.of("update", "patch"), Set.of("pods"));
 
-  @Override
-  public DetectorInfo info() {
-    return INFO;
+  public EphemeralContainerDetector() {
+    super(INFO, INTEREST);
   }
 
   @Override
-  public Interest interest() {
-    return INTEREST;
-  }
-
-  @Override
-  public List<Match> inspect(AuditEvent event) {
+  protected List<Match> examine(AuditEvent event) {
     if (!"ephemeralcontainers".equals(event.subresource())) {
       return List.of();
     }

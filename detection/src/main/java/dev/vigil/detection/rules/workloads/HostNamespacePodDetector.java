@@ -4,10 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.detection.config.Allowlist;
 import dev.vigil.detection.kube.Matches;
 import dev.vigil.detection.kube.PodSpecs;
-import dev.vigil.detection.spi.Detector;
 import dev.vigil.detection.spi.DetectorInfo;
-import dev.vigil.detection.spi.Interest;
-import dev.vigil.detection.spi.Match;
 import dev.vigil.schemas.AuditEvent;
 import dev.vigil.schemas.Severity;
 import java.util.ArrayList;
@@ -22,7 +19,7 @@ import java.util.Map;
  * metadata); in the host's PID namespace it can signal and ptrace node processes. Expected for CNI
  * and node agents only (trusted images).
  */
-public final class HostNamespacePodDetector implements Detector {
+public final class HostNamespacePodDetector extends PodSpecDetector {
 
   public static final String ALERT_TYPE = "VIGIL_HostNamespacePod";
   private static final List<String> FIELDS = List.of("hostNetwork", "hostPID", "hostIPC");
@@ -41,31 +38,15 @@ public final class HostNamespacePodDetector implements Detector {
                   + " configuration.",
               "Enforce the Pod Security Standards (baseline forbids host namespaces)."));
 
-  private static final Interest INTEREST =
-      Interest.of(PodSpecs.WRITE_VERBS, PodSpecs.WORKLOAD_RESOURCES);
-
   private final Allowlist allowlist;
 
   public HostNamespacePodDetector(Allowlist allowlist) {
+    super(INFO, PodSpecs.WRITE_VERBS);
     this.allowlist = allowlist;
   }
 
   @Override
-  public DetectorInfo info() {
-    return INFO;
-  }
-
-  @Override
-  public Interest interest() {
-    return INTEREST;
-  }
-
-  @Override
-  public List<Match> inspect(AuditEvent event) {
-    JsonNode spec = PodSpecs.podSpec(event);
-    if (spec == null) {
-      return List.of();
-    }
+  Offence offence(AuditEvent event, JsonNode spec) {
     List<String> shared = null;
     for (String field : FIELDS) {
       if (spec.path(field).booleanValue()) {
@@ -76,21 +57,18 @@ public final class HostNamespacePodDetector implements Detector {
       }
     }
     if (shared == null) {
-      return List.of();
+      return null;
     }
     List<PodSpecs.Container> containers = PodSpecs.containers(spec);
     if (allowlist.trustsAllImages(containers)) {
-      return List.of();
+      return null;
     }
-    return List.of(
-        Matches.workload(
-            event,
-            "with " + String.join(", ", shared),
-            "A pod in a host namespace sees the node's network or processes.",
-            containers,
-            Map.of(
-                "kind", PodSpecs.workloadKind(event),
-                "hostNamespaces", String.join(",", shared),
-                "images", String.join(",", Matches.images(containers)))));
+    return new Offence(
+        "with " + String.join(", ", shared),
+        "A pod in a host namespace sees the node's network or processes.",
+        containers,
+        Map.of(
+            "hostNamespaces", String.join(",", shared),
+            "images", String.join(",", Matches.images(containers))));
   }
 }

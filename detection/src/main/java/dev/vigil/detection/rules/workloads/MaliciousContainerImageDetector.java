@@ -4,10 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.detection.kube.ImageRefs;
 import dev.vigil.detection.kube.Matches;
 import dev.vigil.detection.kube.PodSpecs;
-import dev.vigil.detection.spi.Detector;
 import dev.vigil.detection.spi.DetectorInfo;
-import dev.vigil.detection.spi.Interest;
-import dev.vigil.detection.spi.Match;
 import dev.vigil.schemas.AuditEvent;
 import dev.vigil.schemas.Severity;
 import java.util.ArrayList;
@@ -24,7 +21,7 @@ import java.util.Set;
  * <p>Triage: miners are the most common payload of a compromised cluster. Find the credential that
  * created the workload, delete the workload, and look for the same image elsewhere.
  */
-public final class MaliciousContainerImageDetector implements Detector {
+public final class MaliciousContainerImageDetector extends PodSpecDetector {
 
   public static final String ALERT_TYPE = "K8S_MaliciousContainerImage";
 
@@ -41,12 +38,10 @@ public final class MaliciousContainerImageDetector implements Detector {
                   + " activity.",
               "Look for other workloads with the same image in every cluster."));
 
-  private static final Interest INTEREST =
-      Interest.of(PodSpecs.WRITE_VERBS, PodSpecs.WORKLOAD_RESOURCES);
-
   private final List<String> miners;
 
   public MaliciousContainerImageDetector(List<String> miners) {
+    super(INFO, PodSpecs.WRITE_VERBS);
     List<String> lower = new ArrayList<>();
     for (String miner : miners) {
       lower.add(miner.toLowerCase(Locale.ROOT));
@@ -55,21 +50,7 @@ public final class MaliciousContainerImageDetector implements Detector {
   }
 
   @Override
-  public DetectorInfo info() {
-    return INFO;
-  }
-
-  @Override
-  public Interest interest() {
-    return INTEREST;
-  }
-
-  @Override
-  public List<Match> inspect(AuditEvent event) {
-    JsonNode spec = PodSpecs.podSpec(event);
-    if (spec == null) {
-      return List.of();
-    }
+  Offence offence(AuditEvent event, JsonNode spec) {
     List<PodSpecs.Container> offending = null;
     Set<String> found = null;
     for (PodSpecs.Container container : PodSpecs.containers(spec)) {
@@ -87,17 +68,14 @@ public final class MaliciousContainerImageDetector implements Detector {
       }
     }
     if (offending == null) {
-      return List.of();
+      return null;
     }
-    return List.of(
-        Matches.workload(
-            event,
-            "with crypto-miner image " + String.join(", ", Matches.images(offending)),
-            "The image matches the known miner " + String.join(", ", found) + ".",
-            offending,
-            Map.of(
-                "kind", PodSpecs.workloadKind(event),
-                "images", String.join(",", Matches.images(offending)),
-                "matched", String.join(",", found))));
+    return new Offence(
+        "with crypto-miner image " + String.join(", ", Matches.images(offending)),
+        "The image matches the known miner " + String.join(", ", found) + ".",
+        offending,
+        Map.of(
+            "images", String.join(",", Matches.images(offending)),
+            "matched", String.join(",", found)));
   }
 }

@@ -5,10 +5,7 @@ import dev.vigil.detection.config.Allowlist;
 import dev.vigil.detection.kube.Matches;
 import dev.vigil.detection.kube.PodSpecs;
 import dev.vigil.detection.kube.Requests;
-import dev.vigil.detection.spi.Detector;
 import dev.vigil.detection.spi.DetectorInfo;
-import dev.vigil.detection.spi.Interest;
-import dev.vigil.detection.spi.Match;
 import dev.vigil.schemas.AuditEvent;
 import dev.vigil.schemas.Severity;
 import java.util.List;
@@ -23,7 +20,7 @@ import java.util.Set;
  * <p>Triage: attackers hide workloads among the control plane's pods. The system images of the
  * distribution are trusted in the configuration; anything else there needs an owner.
  */
-public final class PodInKubeNamespaceDetector implements Detector {
+public final class PodInKubeNamespaceDetector extends PodSpecDetector {
 
   public static final String ALERT_TYPE = "VIGIL_PodInKubeNamespace";
 
@@ -39,49 +36,29 @@ public final class PodInKubeNamespaceDetector implements Detector {
               "If it belongs to a known add-on, trust its image in the detection configuration;"
                   + " otherwise delete it and review what the creator did."));
 
-  private static final Interest INTEREST =
-      Interest.of(Set.of("create"), PodSpecs.WORKLOAD_RESOURCES);
-
   private final Set<String> systemNamespaces;
   private final Allowlist allowlist;
 
   public PodInKubeNamespaceDetector(List<String> systemNamespaces, Allowlist allowlist) {
+    super(INFO, Set.of("create"));
     this.systemNamespaces = Set.copyOf(systemNamespaces);
     this.allowlist = allowlist;
   }
 
   @Override
-  public DetectorInfo info() {
-    return INFO;
-  }
-
-  @Override
-  public Interest interest() {
-    return INTEREST;
-  }
-
-  @Override
-  public List<Match> inspect(AuditEvent event) {
-    JsonNode spec = PodSpecs.podSpec(event);
-    if (spec == null) {
-      return List.of();
-    }
+  Offence offence(AuditEvent event, JsonNode spec) {
     String namespace = Requests.objectNamespace(event, Requests.writtenObject(event));
     if (namespace == null || !systemNamespaces.contains(namespace)) {
-      return List.of();
+      return null;
     }
     List<PodSpecs.Container> containers = PodSpecs.containers(spec);
     if (allowlist.trustsAllImages(containers)) {
-      return List.of();
+      return null;
     }
-    return List.of(
-        Matches.workload(
-            event,
-            "in system namespace " + namespace,
-            "System namespaces hold the control plane; a foreign workload there hides among it.",
-            containers,
-            Map.of(
-                "kind", PodSpecs.workloadKind(event),
-                "images", String.join(",", Matches.images(containers)))));
+    return new Offence(
+        "in system namespace " + namespace,
+        "System namespaces hold the control plane; a foreign workload there hides among it.",
+        containers,
+        Map.of("images", String.join(",", Matches.images(containers))));
   }
 }

@@ -2,20 +2,14 @@ package dev.vigil.detection.rules.workloads;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.detection.config.Allowlist;
+import dev.vigil.detection.kube.Matches;
 import dev.vigil.detection.kube.PodSpecs;
-import dev.vigil.detection.kube.Requests;
-import dev.vigil.detection.spi.Detector;
 import dev.vigil.detection.spi.DetectorInfo;
-import dev.vigil.detection.spi.Interest;
-import dev.vigil.detection.spi.Match;
 import dev.vigil.schemas.AuditEvent;
-import dev.vigil.schemas.Entity;
 import dev.vigil.schemas.Severity;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code K8S_PrivilegedContainer}: a workload written with a container whose {@code
@@ -25,7 +19,7 @@ import java.util.Set;
  * monitoring); their images are trusted in the configuration. Anything else: who created it, from
  * where, and what does the image run?
  */
-public final class PrivilegedContainerDetector implements Detector {
+public final class PrivilegedContainerDetector extends PodSpecDetector {
 
   public static final String ALERT_TYPE = "K8S_PrivilegedContainer";
 
@@ -45,85 +39,33 @@ public final class PrivilegedContainerDetector implements Detector {
               "Enforce the Pod Security Standards (baseline or restricted) on namespaces that run"
                   + " application workloads."));
 
-  private static final Interest INTEREST =
-      Interest.of(PodSpecs.WRITE_VERBS, PodSpecs.WORKLOAD_RESOURCES);
-
   private final Allowlist allowlist;
 
   public PrivilegedContainerDetector(Allowlist allowlist) {
+    super(INFO, PodSpecs.WRITE_VERBS);
     this.allowlist = allowlist;
   }
 
   @Override
-  public DetectorInfo info() {
-    return INFO;
-  }
-
-  @Override
-  public Interest interest() {
-    return INTEREST;
-  }
-
-  @Override
-  public List<Match> inspect(AuditEvent event) {
-    JsonNode spec = PodSpecs.podSpec(event);
-    if (spec == null) {
-      return List.of();
-    }
+  Offence offence(AuditEvent event, JsonNode spec) {
     List<PodSpecs.Container> privileged = new ArrayList<>();
+    List<String> names = new ArrayList<>();
     for (PodSpecs.Container container : PodSpecs.containers(spec)) {
       if (container.node().path("securityContext").path("privileged").booleanValue()
           && !allowlist.trustsImage(container.image())) {
         privileged.add(container);
+        names.add(container.name());
       }
     }
     if (privileged.isEmpty()) {
-      return List.of();
+      return null;
     }
-    JsonNode object = Requests.writtenObject(event);
-    String kind = PodSpecs.workloadKind(event);
-    String namespace = Requests.objectNamespace(event, object);
-    String name = Requests.objectName(event, object);
-    String qualified = Requests.qualified(namespace, name);
-
-    List<String> names = new ArrayList<>();
-    Set<String> images = new LinkedHashSet<>();
-    for (PodSpecs.Container container : privileged) {
-      names.add(container.name());
-      if (!container.image().isEmpty()) {
-        images.add(container.image());
-      }
-    }
-    List<Entity> entities = new ArrayList<>();
-    entities.add(Entity.of("user", event.username()));
-    if (namespace != null) {
-      entities.add(Entity.of("namespace", namespace));
-    }
-    entities.add(Entity.of("Pod".equals(kind) ? "pod" : "workload", qualified));
-    for (String image : images) {
-      entities.add(Entity.of("image", image));
-    }
-    String description =
-        "User "
-            + event.username()
-            + " "
-            + Requests.pastTense(event.verb())
-            + " "
-            + kind
-            + " "
-            + qualified
-            + " with privileged container"
-            + (names.size() > 1 ? "s " : " ")
-            + String.join(", ", names)
-            + ". A privileged container can take over the node it runs on.";
-    return List.of(
-        new Match(
-            Requests.entity(namespace, kind, name),
-            entities,
-            description,
-            Map.of(
-                "kind", kind,
-                "containers", String.join(",", names),
-                "images", String.join(",", images))));
+    return new Offence(
+        "with privileged container" + (names.size() > 1 ? "s " : " ") + String.join(", ", names),
+        "A privileged container can take over the node it runs on.",
+        privileged,
+        Map.of(
+            "containers", String.join(",", names),
+            "images", String.join(",", Matches.images(privileged))));
   }
 }

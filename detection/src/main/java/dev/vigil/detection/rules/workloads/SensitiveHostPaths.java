@@ -1,7 +1,5 @@
 package dev.vigil.detection.rules.workloads;
 
-import dev.vigil.detection.config.DetectionRules;
-import dev.vigil.detection.config.ListName;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -12,7 +10,7 @@ import java.util.List;
  * configuration): a path is sensitive when it is a listed path, under one (except under the root),
  * or above one.
  */
-public final class SensitiveHostPaths {
+final class SensitiveHostPaths {
 
   private final List<String> paths;
 
@@ -26,15 +24,6 @@ public final class SensitiveHostPaths {
       normalised.add(n);
     }
     this.paths = List.copyOf(normalised);
-  }
-
-  /** The paths of the shipped default configuration. */
-  static SensitiveHostPaths builtIn() {
-    return of(DetectionRules.defaults());
-  }
-
-  public static SensitiveHostPaths of(DetectionRules rules) {
-    return new SensitiveHostPaths(rules.list(ListName.SENSITIVE_HOST_PATHS));
   }
 
   List<String> paths() {

@@ -3,13 +3,8 @@ package dev.vigil.detection.rules.workloads;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.detection.config.Allowlist;
 import dev.vigil.detection.kube.PodSpecs;
-import dev.vigil.detection.kube.Requests;
-import dev.vigil.detection.spi.Detector;
 import dev.vigil.detection.spi.DetectorInfo;
-import dev.vigil.detection.spi.Interest;
-import dev.vigil.detection.spi.Match;
 import dev.vigil.schemas.AuditEvent;
-import dev.vigil.schemas.Entity;
 import dev.vigil.schemas.Severity;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -26,7 +21,7 @@ import java.util.Set;
  * <p>Triage: a container with the host's {@code /etc}, {@code /var/lib/kubelet} or runtime socket
  * owns the node. Expected for log shippers and node agents; check the image and who deployed it.
  */
-public final class SensitiveMountDetector implements Detector {
+public final class SensitiveMountDetector extends PodSpecDetector {
 
   public static final String ALERT_TYPE = "K8S_SensitiveMount";
 
@@ -44,34 +39,18 @@ public final class SensitiveMountDetector implements Detector {
                   + " volume.",
               "Enforce the Pod Security Standards (baseline forbids hostPath volumes)."));
 
-  private static final Interest INTEREST =
-      Interest.of(PodSpecs.WRITE_VERBS, PodSpecs.WORKLOAD_RESOURCES);
-
   private final SensitiveHostPaths sensitive;
 
   private final Allowlist allowlist;
 
-  public SensitiveMountDetector(SensitiveHostPaths sensitive, Allowlist allowlist) {
-    this.sensitive = sensitive;
+  public SensitiveMountDetector(List<String> sensitiveHostPaths, Allowlist allowlist) {
+    super(INFO, PodSpecs.WRITE_VERBS);
+    this.sensitive = new SensitiveHostPaths(sensitiveHostPaths);
     this.allowlist = allowlist;
   }
 
   @Override
-  public DetectorInfo info() {
-    return INFO;
-  }
-
-  @Override
-  public Interest interest() {
-    return INTEREST;
-  }
-
-  @Override
-  public List<Match> inspect(AuditEvent event) {
-    JsonNode spec = PodSpecs.podSpec(event);
-    if (spec == null) {
-      return List.of();
-    }
+  Offence offence(AuditEvent event, JsonNode spec) {
     List<String> volumes = null;
     List<String> hostPaths = null;
     for (JsonNode volume : spec.path("volumes")) {
@@ -88,7 +67,7 @@ public final class SensitiveMountDetector implements Detector {
       }
     }
     if (volumes == null) {
-      return List.of();
+      return null;
     }
     Set<String> mountingContainers = new LinkedHashSet<>();
     List<PodSpecs.Container> all = PodSpecs.containers(spec);
@@ -103,46 +82,20 @@ public final class SensitiveMountDetector implements Detector {
       }
     }
     if (allowlist.trustsAllImages(mounting.isEmpty() ? all : mounting)) {
-      return List.of();
+      return null;
     }
-    JsonNode object = Requests.writtenObject(event);
-    String kind = PodSpecs.workloadKind(event);
-    String namespace = Requests.objectNamespace(event, object);
-    String name = Requests.objectName(event, object);
-    String qualified = Requests.qualified(namespace, name);
-
-    List<Entity> entities = new ArrayList<>();
-    entities.add(Entity.of("user", event.username()));
-    if (namespace != null) {
-      entities.add(Entity.of("namespace", namespace));
-    }
-    entities.add(Entity.of("Pod".equals(kind) ? "pod" : "workload", qualified));
     String mountedBy =
         mountingContainers.isEmpty()
             ? ", not yet mounted by any container"
             : ", mounted by container " + String.join(", ", mountingContainers);
-    String description =
-        "User "
-            + event.username()
-            + " "
-            + Requests.pastTense(event.verb())
-            + " "
-            + kind
-            + " "
-            + qualified
-            + " with host path "
-            + String.join(", ", hostPaths)
-            + mountedBy
-            + ". A container with this mount can read node secrets or escape to the node.";
-    return List.of(
-        new Match(
-            Requests.entity(namespace, kind, name),
-            entities,
-            description,
-            Map.of(
-                "kind", kind,
-                "hostPaths", String.join(",", hostPaths),
-                "volumes", String.join(",", volumes),
-                "containers", String.join(",", mountingContainers))));
+    // The mount is the finding, not an image: no image entities.
+    return new Offence(
+        "with host path " + String.join(", ", hostPaths) + mountedBy,
+        "A container with this mount can read node secrets or escape to the node.",
+        List.of(),
+        Map.of(
+            "hostPaths", String.join(",", hostPaths),
+            "volumes", String.join(",", volumes),
+            "containers", String.join(",", mountingContainers)));
   }
 }

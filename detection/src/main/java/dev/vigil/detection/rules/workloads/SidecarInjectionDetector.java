@@ -3,7 +3,7 @@ package dev.vigil.detection.rules.workloads;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.detection.kube.Matches;
 import dev.vigil.detection.kube.PodSpecs;
-import dev.vigil.detection.spi.Detector;
+import dev.vigil.detection.spi.AbstractDetector;
 import dev.vigil.detection.spi.DetectorInfo;
 import dev.vigil.detection.spi.Interest;
 import dev.vigil.detection.spi.Match;
@@ -27,7 +27,7 @@ import java.util.Set;
  * <p>Triage: a sidecar shares the pod's network, service account and volumes; attackers add one to
  * a trusted workload to run code under its identity. Compare with the workload's manifests.
  */
-public final class SidecarInjectionDetector implements Detector {
+public final class SidecarInjectionDetector extends AbstractDetector {
 
   public static final String ALERT_TYPE = "VIGIL_SidecarInjection";
   private static final List<String> DEFINITION_FIELDS =
@@ -57,22 +57,13 @@ public final class SidecarInjectionDetector implements Detector {
               "cronjobs",
               "jobs"));
 
-  @Override
-  public DetectorInfo info() {
-    return INFO;
+  public SidecarInjectionDetector() {
+    super(INFO, INTEREST);
   }
 
   @Override
-  public Interest interest() {
-    return INTEREST;
-  }
-
-  @Override
-  public List<Match> inspect(AuditEvent event) {
-    if (!"patch".equals(event.verb())
-        || !INTEREST.resources().contains(event.resource())
-        || !Matches.noSubresource(event)
-        || event.requestObject() == null) {
+  protected List<Match> examine(AuditEvent event) {
+    if (!Matches.noSubresource(event) || event.requestObject() == null) {
       return List.of();
     }
     List<PodSpecs.Container> added = new ArrayList<>();

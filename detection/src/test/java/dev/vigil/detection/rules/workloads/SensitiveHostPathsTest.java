@@ -2,11 +2,14 @@ package dev.vigil.detection.rules.workloads;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.detection.config.DetectionRules;
+import dev.vigil.detection.config.ListName;
 import org.junit.jupiter.api.Test;
 
 class SensitiveHostPathsTest {
 
-  private final SensitiveHostPaths paths = SensitiveHostPaths.builtIn();
+  private final SensitiveHostPaths paths =
+      new SensitiveHostPaths(DetectionRules.defaults().list(ListName.SENSITIVE_HOST_PATHS));
 
   @Test
   void theListComesFromTheDataFile() {

@@ -1,14 +1,13 @@
-package dev.vigil.detection.stateful;
+package dev.vigil.detection.kube;
 
 import dev.vigil.schemas.AuditEvent;
 import java.util.List;
 import java.util.Locale;
 
-/** Reading who made a request and with what, shared by the stateful rules. */
-final class Principals {
+/** Reading who made a request and with what. */
+public final class Principals {
 
-  static final String SERVICE_ACCOUNT_PREFIX = "system:serviceaccount:";
-  private static final String NAMESPACES_SEGMENT = "/namespaces/";
+  public static final String SERVICE_ACCOUNT_PREFIX = "system:serviceaccount:";
 
   /**
    * User-agent prefixes of HTTP libraries and command-line tools: a person or script talking to the
@@ -21,12 +20,12 @@ final class Principals {
 
   private Principals() {}
 
-  static boolean isServiceAccount(String username) {
+  public static boolean isServiceAccount(String username) {
     return username != null && username.startsWith(SERVICE_ACCOUNT_PREFIX);
   }
 
   /** The namespace of a service account user name, or null. */
-  static String serviceAccountNamespace(String username) {
+  public static String serviceAccountNamespace(String username) {
     if (!isServiceAccount(username)) {
       return null;
     }
@@ -39,11 +38,11 @@ final class Principals {
    * {@code system:apiserver}, ...) other than service accounts: they touch every namespace by design,
    * so per-principal novelty says nothing about them.
    */
-  static boolean isControlPlane(String username) {
+  public static boolean isControlPlane(String username) {
     return username != null && username.startsWith("system:") && !isServiceAccount(username);
   }
 
-  static boolean isScriptingAgent(String userAgent) {
+  public static boolean isScriptingAgent(String userAgent) {
     if (userAgent == null || userAgent.isEmpty()) {
       return false;
     }
@@ -56,29 +55,8 @@ final class Principals {
     return false;
   }
 
-  static boolean succeeded(AuditEvent event) {
+  public static boolean succeeded(AuditEvent event) {
     return event.responseCode() < 400;
   }
 
-  /** {@code objectRef.namespace}, else the {@code /namespaces/<ns>/} segment of the URI, else null. */
-  static String namespace(AuditEvent event) {
-    String namespace = event.namespace();
-    if (namespace != null && !namespace.isEmpty()) {
-      return namespace;
-    }
-    String uri = event.requestURI();
-    if (uri == null) {
-      return null;
-    }
-    int query = uri.indexOf('?');
-    int end = query < 0 ? uri.length() : query;
-    int at = uri.indexOf(NAMESPACES_SEGMENT);
-    if (at < 0 || at >= end) {
-      return null;
-    }
-    int start = at + NAMESPACES_SEGMENT.length();
-    int slash = uri.indexOf('/', start);
-    int stop = slash < 0 || slash > end ? end : slash;
-    return stop > start ? uri.substring(start, stop) : null;
-  }
 }

@@ -31,6 +31,7 @@ import dev.vigil.detection.rules.rbac.SystemRoleModifiedDetector;
 import dev.vigil.detection.rules.secrets.ConfigMapCredentialsDetector;
 import dev.vigil.detection.rules.secrets.SecretAccessBySuspiciousClientDetector;
 import dev.vigil.detection.rules.secrets.SecretModifiedOrDeletedDetector;
+import dev.vigil.detection.rules.stateful.StatefulRules;
 import dev.vigil.detection.rules.workloads.CronJobModifiedDetector;
 import dev.vigil.detection.rules.workloads.DangerousCapabilitiesDetector;
 import dev.vigil.detection.rules.workloads.DisallowedImageDetector;
@@ -43,8 +44,10 @@ import dev.vigil.detection.rules.workloads.PrivilegedContainerDetector;
 import dev.vigil.detection.rules.workloads.SensitiveMountDetector;
 import dev.vigil.detection.rules.workloads.SidecarInjectionDetector;
 import dev.vigil.detection.spi.Detector;
+import dev.vigil.detection.stateful.StatefulRule;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,14 +55,18 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** The detectors of one detection topology, keyed by alert type, with their (verb, resource) index. */
+/**
+ * The rules of one detection topology, keyed by alert type: the single-event detectors with their
+ * (verb, resource) index, and the stateful rules. An alert type is raised by one rule only.
+ */
 public final class DetectorCatalogue {
 
   private final Map<String, Detector> byType;
   private final List<Detector> detectors;
+  private final List<StatefulRule> statefulRules;
   private final DetectorIndex index;
 
-  private DetectorCatalogue(List<Detector> detectors) {
+  private DetectorCatalogue(List<Detector> detectors, List<StatefulRule> statefulRules) {
     Map<String, Detector> map = new LinkedHashMap<>();
     for (Detector detector : detectors) {
       String type = detector.info().alertType();
@@ -67,19 +74,35 @@ public final class DetectorCatalogue {
         throw new IllegalArgumentException("two detectors raise alert type " + type);
       }
     }
+    Set<String> statefulTypes = new HashSet<>();
+    for (StatefulRule rule : statefulRules) {
+      String type = rule.info().alertType();
+      if (map.containsKey(type) || !statefulTypes.add(type)) {
+        throw new IllegalArgumentException("two detectors raise alert type " + type);
+      }
+    }
     this.byType = Collections.unmodifiableMap(map);
     this.detectors = List.copyOf(detectors);
+    this.statefulRules = List.copyOf(statefulRules);
     this.index = new DetectorIndex(this.detectors);
   }
 
-  /** A catalogue of exactly these detectors; alert types must be unique. */
+  /** A catalogue of exactly these single-event detectors; alert types must be unique. */
   public static DetectorCatalogue of(List<? extends Detector> detectors) {
-    return new DetectorCatalogue(List.copyOf(detectors));
+    return new DetectorCatalogue(List.copyOf(detectors), List.of());
+  }
+
+  /** A catalogue of exactly these detectors and stateful rules; alert types must be unique. */
+  static DetectorCatalogue of(
+      List<? extends Detector> detectors, List<? extends StatefulRule> statefulRules) {
+    return new DetectorCatalogue(List.copyOf(detectors), List.copyOf(statefulRules));
   }
 
   /**
    * The built-in detectors, tuned by {@code config.rules()}, minus those the rules switch off and
-   * those {@code config} disables. Each runs behind its alert type's allow-list.
+   * those {@code config} disables, each behind its alert type's allow-list; and the built-in stateful
+   * rules, tuned by {@code config.stateful()} (the rules file and {@code disabledAlertTypes} name
+   * single-event detectors only).
    *
    * @throws IllegalArgumentException when the config disables or configures an alert type that
    *     does not exist, which is a typo that would otherwise leave a detector running unnoticed
@@ -104,7 +127,7 @@ public final class DetectorCatalogue {
         enabled.add(TrustingDetector.wrap(detector, rules.allowlist(type)));
       }
     }
-    return new DetectorCatalogue(enabled);
+    return new DetectorCatalogue(enabled, StatefulRules.builtIn(config.stateful()));
   }
 
   /** Every built-in detector, enabled or not, in catalogue order. */
@@ -178,13 +201,19 @@ public final class DetectorCatalogue {
     return Optional.ofNullable(byType.get(alertType));
   }
 
-  /** Every detector, in registration order. */
+  /** Every single-event detector, in registration order. */
   public List<Detector> all() {
     return detectors;
   }
 
+  /** The alert types of the single-event detectors, in registration order. */
   public Set<String> alertTypes() {
     return byType.keySet();
+  }
+
+  /** The stateful rules, in topology order. */
+  public List<StatefulRule> statefulRules() {
+    return statefulRules;
   }
 
   public DetectorIndex index() {

@@ -4,11 +4,13 @@ import dev.vigil.detection.catalogue.DetectorCatalogue;
 import dev.vigil.detection.config.DetectionConfig;
 import dev.vigil.detection.parsing.AuditRecord;
 import dev.vigil.detection.parsing.ParseResult;
+import dev.vigil.detection.stateful.StatefulRule;
 import dev.vigil.detection.stateful.StatefulTopology;
 import dev.vigil.schemas.Finding;
 import dev.vigil.schemas.Topic;
 import dev.vigil.schemas.Topics;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -75,6 +77,9 @@ public final class DetectionTopology {
   public static void addTo(
       StreamsBuilder builder, DetectionConfig config, Supplier<DetectorCatalogue> catalogue) {
     DetectionMetrics metrics = new DetectionMetrics(config.meterRegistry(), catalogue.get());
+    // Stateful rules shape the topology (their stores), so they are fixed when it is built: those
+    // of the built-in catalogue, whichever single-event catalogue the supplier hands out later.
+    List<StatefulRule> stateful = DetectorCatalogue.builtIn(config).statefulRules();
     Topic<String, byte[]> raw = Topics.AUDIT_RAW;
     Topic<String, byte[]> dlq = Topics.AUDIT_DLQ;
     Topic<String, Finding> findings = Topics.FINDINGS;
@@ -125,7 +130,7 @@ public final class DetectionTopology {
                               .withName(FINDINGS_SINK));
                   // The stateful detectors read the same one-stage-per-request stream.
                   StatefulTopology.addTo(
-                      builder, staged, config.stateful(), config.meterRegistry());
+                      builder, staged, stateful, config.stateful(), config.meterRegistry());
                 },
                 "valid"));
   }

@@ -9,11 +9,13 @@ import dev.vigil.detection.spi.Detector;
 import dev.vigil.detection.spi.DetectorInfo;
 import dev.vigil.detection.spi.Interest;
 import dev.vigil.detection.spi.Match;
+import dev.vigil.detection.stateful.StatefulRule;
 import dev.vigil.schemas.AuditEvent;
 import dev.vigil.schemas.Severity;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -37,6 +39,22 @@ class DetectorIndexTest {
       @Override
       public List<Match> inspect(AuditEvent event) {
         return List.of();
+      }
+    };
+  }
+
+  private static StatefulRule statefulRule(String type) {
+    DetectorInfo info =
+        new DetectorInfo(type, type, Severity.Low, List.of(), List.of(), List.of());
+    return new StatefulRule() {
+      @Override
+      public DetectorInfo info() {
+        return info;
+      }
+
+      @Override
+      public String name() {
+        return type.toLowerCase(Locale.ROOT);
       }
     };
   }
@@ -108,6 +126,39 @@ class DetectorIndexTest {
     assertThat(catalogue.get("K8S_SensitiveMount")).isPresent();
     assertThat(catalogue.get("VIGIL_DisallowedUser")).as("opt-in, off by default").isEmpty();
     assertThat(catalogue.get("K8S_Nothing")).isEmpty();
+  }
+
+  @Test
+  void aStatefulRuleCannotRaiseTheTypeOfADetectorOrOfAnotherRule() {
+    StatefulRule rule = statefulRule("VIGIL_X");
+    assertThatThrownBy(
+            () -> DetectorCatalogue.of(List.of(detector("VIGIL_X", Interest.any())), List.of(rule)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("VIGIL_X");
+    assertThatThrownBy(() -> DetectorCatalogue.of(List.of(), List.of(rule, statefulRule("VIGIL_X"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("VIGIL_X");
+    assertThat(
+            DetectorCatalogue.of(List.of(detector("VIGIL_Y", Interest.any())), List.of(rule))
+                .statefulRules())
+        .containsExactly(rule);
+  }
+
+  @Test
+  void theBuiltInCatalogueRegistersTheStatefulRules() {
+    DetectorCatalogue catalogue =
+        DetectorCatalogue.builtIn(DetectionConfig.defaults(new SimpleMeterRegistry()));
+    assertThat(catalogue.statefulRules())
+        .extracting(rule -> rule.info().alertType())
+        .containsExactly(
+            "VIGIL_ForbiddenBurst",
+            "VIGIL_SecretEnumeration",
+            "VIGIL_DiscoveryBurst",
+            "VIGIL_RbacThenWorkload",
+            "K8S_ServiceAccountRareOperation",
+            "K8S_AnomalousSecretAccess",
+            "K8S_KubeSystemContainer")
+        .doesNotContainAnyElementsOf(catalogue.alertTypes());
   }
 
   @Test

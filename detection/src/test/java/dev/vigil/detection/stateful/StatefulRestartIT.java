@@ -146,7 +146,7 @@ class StatefulRestartIT {
 
   private static void poll(KafkaConsumer<String, Finding> consumer, List<Finding> bursts) {
     for (ConsumerRecord<String, Finding> record : consumer.poll(Duration.ofMillis(200))) {
-      if (record.value().alertType().equals(WindowRules.FORBIDDEN_BURST)) {
+      if (record.value().alertType().equals("VIGIL_ForbiddenBurst")) {
         bursts.add(record.value());
       }
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.detection.config.DetectionConfig;
 import dev.vigil.detection.config.DetectionRules;
+import dev.vigil.detection.stateful.StatefulConfig;
 import dev.vigil.schemas.Finding;
 import dev.vigil.schemas.Json;
 import dev.vigil.schemas.Topics;
@@ -56,10 +57,20 @@ public final class TopologyHarness implements AutoCloseable {
   }
 
   public TopologyHarness(Path stateDir, DetectionRules rules, Set<String> disabledAlertTypes) {
+    this(stateDir, rules, disabledAlertTypes, StatefulConfig.defaults());
+  }
+
+  public TopologyHarness(Path stateDir, DetectionRules rules, StatefulConfig stateful) {
+    this(stateDir, rules, Set.of(), stateful);
+  }
+
+  private TopologyHarness(
+      Path stateDir, DetectionRules rules, Set<String> disabledAlertTypes, StatefulConfig stateful) {
     DetectionConfig config =
         DetectionConfig.defaults(registry)
             .withDisabledAlertTypes(disabledAlertTypes)
-            .withRules(rules);
+            .withRules(rules)
+            .withStateful(stateful);
     driver =
         new TopologyTestDriver(
             DetectionTopology.build(config),
@@ -110,6 +121,11 @@ public final class TopologyHarness implements AutoCloseable {
     clock = clock.plus(by);
   }
 
+  /** Advances the wall clock, for the stateful detectors' punctuators. */
+  public void advanceWallClock(Duration by) {
+    driver.advanceWallClockTime(by);
+  }
+
   public List<TestRecord<String, Finding>> findings() {
     return findings.readRecordsToList();
   }
@@ -143,6 +159,16 @@ public final class TopologyHarness implements AutoCloseable {
   public static Path fixturesRoot() throws URISyntaxException {
     URL url = TopologyHarness.class.getClassLoader().getResource("fixtures");
     assertThat(url).as("fixtures folder on the test classpath").isNotNull();
+    return Path.of(url.toURI());
+  }
+
+  /**
+   * The {@code stateful-fixtures} folder of the test classpath: {@code
+   * stateful-fixtures/<alertType>/fires-*.jsonl}, one event per line.
+   */
+  public static Path statefulFixturesRoot() throws URISyntaxException {
+    URL url = TopologyHarness.class.getClassLoader().getResource("stateful-fixtures");
+    assertThat(url).as("stateful-fixtures folder on the test classpath").isNotNull();
     return Path.of(url.toURI());
   }
 

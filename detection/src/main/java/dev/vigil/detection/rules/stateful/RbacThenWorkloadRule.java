@@ -1,12 +1,15 @@
-package dev.vigil.detection.stateful;
+package dev.vigil.detection.rules.stateful;
 
 import dev.vigil.detection.kube.PodSpecs;
 import dev.vigil.detection.kube.Principals;
 import dev.vigil.detection.kube.Requests;
 import dev.vigil.detection.spi.DetectorInfo;
+import dev.vigil.detection.stateful.SequenceRule;
 import dev.vigil.schemas.AuditEvent;
 import dev.vigil.schemas.Severity;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -14,7 +17,7 @@ import java.util.Set;
  * which the second (a workload create or an exec) of the sequence. The processor pairs them per
  * principal within the configured time.
  */
-final class RbacThenWorkloadRule {
+final class RbacThenWorkloadRule extends NamedRule implements SequenceRule {
 
   static final String ALERT_TYPE = "VIGIL_RbacThenWorkload";
 
@@ -34,12 +37,22 @@ final class RbacThenWorkloadRule {
       Set.of("roles", "clusterroles", "rolebindings", "clusterrolebindings");
   private static final Set<String> GRANT_VERBS = Set.of("create", "patch", "update");
 
-  enum Kind { GRANT, WORKLOAD }
+  private final Duration within;
 
-  private RbacThenWorkloadRule() {}
+  /** @param within how long after the grant a workload or exec counts */
+  RbacThenWorkloadRule(Duration within) {
+    super(INFO, "rbac-then-workload");
+    this.within = within;
+  }
 
-  /** Which step this event is, or null. */
-  static Kind classify(AuditEvent event) {
+  @Override
+  public Duration within() {
+    return within;
+  }
+
+  /** The grant is the first step, the workload or exec the second; null for other events. */
+  @Override
+  public Step step(AuditEvent event) {
     String resource = event.resource();
     String verb = event.verb();
     if (resource == null || verb == null || !Principals.succeeded(event)) {
@@ -48,23 +61,24 @@ final class RbacThenWorkloadRule {
     String subresource = event.subresource();
     boolean noSubresource = subresource == null || subresource.isEmpty();
     if (RBAC_RESOURCES.contains(resource) && GRANT_VERBS.contains(verb) && noSubresource) {
-      return Kind.GRANT;
+      return Step.FIRST;
     }
     if (!"create".equals(verb)) {
       return null;
     }
     if ("pods".equals(resource) && ("exec".equals(subresource) || "attach".equals(subresource))) {
-      return Kind.WORKLOAD;
+      return Step.SECOND;
     }
     if (noSubresource && PodSpecs.WORKLOAD_RESOURCES.contains(resource)
         && !"podtemplates".equals(resource)) {
-      return Kind.WORKLOAD;
+      return Step.SECOND;
     }
     return null;
   }
 
   /** {@code create rolebindings prod/deployer}, the way a step is shown. */
-  static String label(AuditEvent event) {
+  @Override
+  public String label(AuditEvent event) {
     String namespace = Requests.namespace(event);
     String name = event.objectName();
     if (name == null || name.isEmpty()) {
@@ -73,5 +87,25 @@ final class RbacThenWorkloadRule {
     }
     return event.verb() + " " + event.resourcePath() + " "
         + (namespace == null ? name : namespace + "/" + name);
+  }
+
+  @Override
+  public String entityType(AuditEvent event, Step step) {
+    if (step == Step.SECOND) {
+      return "workload";
+    }
+    return event.resource().endsWith("roles") ? "role" : "binding";
+  }
+
+  @Override
+  public String describe(
+      String user, String cluster, String first, String second, long secondsBetween) {
+    return user + " changed RBAC (" + first + ") and " + secondsBetween + " s later did " + second
+        + " in cluster " + cluster + ": a grant used at once to run code.";
+  }
+
+  @Override
+  public Map<String, String> evidence(String first, String second) {
+    return Map.of("rbacChange", first, "followedBy", second);
   }
 }

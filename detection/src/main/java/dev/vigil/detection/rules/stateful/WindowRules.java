@@ -1,12 +1,12 @@
-package dev.vigil.detection.stateful;
+package dev.vigil.detection.rules.stateful;
 
 import dev.vigil.detection.kube.Principals;
 import dev.vigil.detection.kube.Requests;
 import dev.vigil.detection.spi.DetectorInfo;
 import dev.vigil.detection.stateful.StatefulConfig.Threshold;
+import dev.vigil.detection.stateful.WindowRule;
 import dev.vigil.schemas.AuditEvent;
 import dev.vigil.schemas.Severity;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -19,12 +19,27 @@ final class WindowRules {
 
   private WindowRules() {}
 
+  /** A window rule's thresholds, fixed when it is built. */
+  abstract static class Fixed extends NamedRule implements WindowRule {
+    private final Map<String, Threshold> thresholds;
+
+    Fixed(DetectorInfo info, String name, Map<String, Threshold> thresholds) {
+      super(info, name);
+      this.thresholds = thresholds;
+    }
+
+    @Override
+    public final Map<String, Threshold> thresholds() {
+      return thresholds;
+    }
+  }
+
   static String duration(Threshold threshold) {
     return threshold.window().toString().substring(2).toLowerCase(java.util.Locale.ROOT);
   }
 
   /** {@code VIGIL_ForbiddenBurst}: requests answered 401 or 403 for one principal. */
-  static final class ForbiddenBurst implements WindowRule {
+  static final class ForbiddenBurst extends Fixed {
     static final String REQUESTS = "requests";
     private static final DetectorInfo INFO =
         new DetectorInfo(
@@ -39,21 +54,11 @@ final class WindowRules {
                     + " revoke the token or certificate and review what it could do.",
                 "Review the refused requests (auditIds) for the resources the caller probed."));
 
-    private final Map<String, Threshold> thresholds;
 
     ForbiddenBurst(Threshold threshold) {
-      this.thresholds = Map.of(REQUESTS, threshold);
+      super(INFO, "forbidden-burst", Map.of(REQUESTS, threshold));
     }
 
-    @Override
-    public DetectorInfo info() {
-      return INFO;
-    }
-
-    @Override
-    public Map<String, Threshold> thresholds() {
-      return thresholds;
-    }
 
     @Override
     public Observation observe(AuditEvent event) {
@@ -81,7 +86,7 @@ final class WindowRules {
   }
 
   /** {@code VIGIL_SecretEnumeration}: many distinct secrets read, or secrets listed in many namespaces. */
-  static final class SecretEnumeration implements WindowRule {
+  static final class SecretEnumeration extends Fixed {
     static final String SECRETS = "secrets";
     static final String NAMESPACES = "namespaces";
     private static final DetectorInfo INFO =
@@ -96,24 +101,11 @@ final class WindowRules {
                 "If not, revoke its credential and rotate every secret it read (see distinctValues).",
                 "Narrow its RBAC permissions on secrets."));
 
-    private final Map<String, Threshold> thresholds;
 
     SecretEnumeration(Threshold reads, Threshold listNamespaces) {
-      Map<String, Threshold> map = new LinkedHashMap<>();
-      map.put(SECRETS, reads);
-      map.put(NAMESPACES, listNamespaces);
-      this.thresholds = Map.copyOf(map);
+      super(INFO, "secret-enumeration", Map.of(SECRETS, reads, NAMESPACES, listNamespaces));
     }
 
-    @Override
-    public DetectorInfo info() {
-      return INFO;
-    }
-
-    @Override
-    public Map<String, Threshold> thresholds() {
-      return thresholds;
-    }
 
     @Override
     public Observation observe(AuditEvent event) {
@@ -149,7 +141,7 @@ final class WindowRules {
   }
 
   /** {@code VIGIL_DiscoveryBurst}: many distinct resource types listed by one principal. */
-  static final class DiscoveryBurst implements WindowRule {
+  static final class DiscoveryBurst extends Fixed {
     static final String RESOURCE_TYPES = "resourceTypes";
     private static final DetectorInfo INFO =
         new DetectorInfo(
@@ -163,21 +155,11 @@ final class WindowRules {
                 "If not, look for what it did next (alerts of the same user) and consider revoking its"
                     + " credential."));
 
-    private final Map<String, Threshold> thresholds;
 
     DiscoveryBurst(Threshold threshold) {
-      this.thresholds = Map.of(RESOURCE_TYPES, threshold);
+      super(INFO, "discovery-burst", Map.of(RESOURCE_TYPES, threshold));
     }
 
-    @Override
-    public DetectorInfo info() {
-      return INFO;
-    }
-
-    @Override
-    public Map<String, Threshold> thresholds() {
-      return thresholds;
-    }
 
     @Override
     public Observation observe(AuditEvent event) {

@@ -1,10 +1,11 @@
-package dev.vigil.detection.stateful;
+package dev.vigil.detection.rules.stateful;
 
 import dev.vigil.detection.kube.PodSpecs;
 import dev.vigil.detection.kube.Principals;
 import dev.vigil.detection.kube.Requests;
 import dev.vigil.detection.parsing.AuditRecord;
 import dev.vigil.detection.spi.DetectorInfo;
+import dev.vigil.detection.stateful.BaselineRule;
 import dev.vigil.schemas.AuditEvent;
 import dev.vigil.schemas.Entity;
 import dev.vigil.schemas.Severity;
@@ -27,7 +28,11 @@ final class BaselineRules {
    * {@code K8S_KubeSystemContainer}: a container in {@code kube-system} whose name and image
    * repository were not seen there. Per cluster: items are {@code name@repository}.
    */
-  static final class KubeSystemContainer implements BaselineRule {
+  static final class KubeSystemContainer extends NamedRule implements BaselineRule {
+    /** v2: keyed {@code workspace/cluster} (v1: the bare cluster name). */
+    private static final ByCluster BY_CLUSTER =
+        new ByCluster(
+            "kube-system", "kube-system-workloads-by-cluster-v2", KubeSystemContainer::relevant);
     private static final DetectorInfo INFO =
         new DetectorInfo(
             KUBE_SYSTEM_CONTAINER,
@@ -39,9 +44,14 @@ final class BaselineRules {
                 "Check that the workload and image are part of an approved cluster add-on or upgrade.",
                 "If not, delete the workload and find out how the principal could write to kube-system."));
 
+    KubeSystemContainer() {
+      super(INFO, "kube-system-containers");
+    }
+
+    /** Per cluster: only successful workload writes in kube-system cross the repartition. */
     @Override
-    public DetectorInfo info() {
-      return INFO;
+    public ByCluster byCluster() {
+      return BY_CLUSTER;
     }
 
     /** Cheap test before the repartition: a write of a workload in kube-system that succeeded. */
@@ -118,7 +128,7 @@ final class BaselineRules {
    * {@code K8S_ServiceAccountRareOperation}: a service account doing an operation (verb, resource,
    * subresource, namespace) outside its learned baseline. Per (cluster, service account).
    */
-  static final class ServiceAccountRareOperation implements BaselineRule {
+  static final class ServiceAccountRareOperation extends NamedRule implements BaselineRule {
     static final String OWN_NAMESPACE = "(own namespace)";
     static final String CLUSTER_SCOPE = "(cluster scope)";
     private static final DetectorInfo INFO =
@@ -133,9 +143,8 @@ final class BaselineRules {
                 "If not, its token may be used from elsewhere: look at the source IPs and user agent, rotate"
                     + " the token and narrow the account's RBAC permissions."));
 
-    @Override
-    public DetectorInfo info() {
-      return INFO;
+    ServiceAccountRareOperation() {
+      super(INFO, "sa-operations");
     }
 
     @Override
@@ -173,7 +182,7 @@ final class BaselineRules {
    * {@code K8S_AnomalousSecretAccess}: a principal reading secrets in a namespace where it never read
    * secrets before; severity High when the user agent is a scripting tool. Per (cluster, principal).
    */
-  static final class AnomalousSecretAccess implements BaselineRule {
+  static final class AnomalousSecretAccess extends NamedRule implements BaselineRule {
     static final String ALL_NAMESPACES = "(all namespaces)";
     private static final Set<String> READ_VERBS = Set.of("get", "list", "watch");
     private static final DetectorInfo INFO =
@@ -187,9 +196,8 @@ final class BaselineRules {
                 "Confirm that this principal has a reason to read secrets in this namespace.",
                 "If not, rotate the secrets it read and revoke or narrow its access."));
 
-    @Override
-    public DetectorInfo info() {
-      return INFO;
+    AnomalousSecretAccess() {
+      super(INFO, "secret-access");
     }
 
     @Override

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vigil.detection.DetectionConfig;
-import dev.vigil.detection.Detector;
-import dev.vigil.detection.DetectorCatalogue;
+import dev.vigil.detection.catalogue.DetectorCatalogue;
+import dev.vigil.detection.config.DetectionConfig;
+import dev.vigil.detection.spi.Detector;
 import dev.vigil.schemas.AuditEvent;
 import dev.vigil.schemas.Json;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -1,11 +1,11 @@
 package dev.vigil.benchmarks;
 
-import dev.vigil.detection.DetectionConfig;
-import dev.vigil.detection.DetectionRules;
-import dev.vigil.detection.Detector;
-import dev.vigil.detection.DetectorCatalogue;
-import dev.vigil.detection.DetectorIndex;
-import dev.vigil.detection.Match;
+import dev.vigil.detection.catalogue.DetectorCatalogue;
+import dev.vigil.detection.catalogue.DetectorIndex;
+import dev.vigil.detection.config.DetectionConfig;
+import dev.vigil.detection.config.DetectionRules;
+import dev.vigil.detection.spi.Detector;
+import dev.vigil.detection.spi.Match;
 import dev.vigil.schemas.AuditEvent;
 import dev.vigil.schemas.Json;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -1,6 +1,6 @@
 package dev.vigil.benchmarks;
 
-import static dev.vigil.detection.DetectionApp.APPLICATION_ID;
+import static dev.vigil.detection.streams.DetectionApp.APPLICATION_ID;
 
 import dev.vigil.detection.stateful.StatefulConfig;
 import java.io.IOException;

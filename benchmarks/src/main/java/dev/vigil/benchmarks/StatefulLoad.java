@@ -1,9 +1,9 @@
 package dev.vigil.benchmarks;
 
-import dev.vigil.detection.DetectionApp;
-import dev.vigil.detection.DetectionConfig;
-import dev.vigil.detection.DetectionTopology;
+import dev.vigil.detection.config.DetectionConfig;
 import dev.vigil.detection.stateful.StatefulConfig;
+import dev.vigil.detection.streams.DetectionApp;
+import dev.vigil.detection.streams.DetectionTopology;
 import dev.vigil.schemas.ClusterKeys;
 import dev.vigil.schemas.Topics;
 import dev.vigil.schemas.VigilHeaders;

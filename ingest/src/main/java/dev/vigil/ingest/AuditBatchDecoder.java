@@ -24,7 +24,7 @@ import java.util.zip.ZipException;
  * cap, gzip, and JSON lines with a broken line (a truncated log line), which is rejected alone. Only a
  * body that cannot be read at all is refused as a whole.
  */
-final class AuditBatchDecoder {
+public final class AuditBatchDecoder {
 
   static final String SHAPES =
       "send an EventList, a single Event, a JSON array of events, or one event per line (JSON lines)";
@@ -32,14 +32,14 @@ final class AuditBatchDecoder {
   private static final AuditReader READER = AuditReader.keys();
 
   /** One item of a body: an event to forward, or a rejected item with its reason. */
-  record Item(int index, byte[] json, String username, String rejectReason) {
-    boolean valid() {
+  public record Item(int index, byte[] json, String username, String rejectReason) {
+    public boolean valid() {
       return rejectReason == null;
     }
   }
 
   /** The items of a body, in body order. */
-  record DecodedBatch(List<Item> items, long decodedBytes) {
+  public record DecodedBatch(List<Item> items, long decodedBytes) {
     long validCount() {
       return items.stream().filter(Item::valid).count();
     }
@@ -47,7 +47,7 @@ final class AuditBatchDecoder {
 
   private final long maxBodyBytes;
 
-  AuditBatchDecoder(long maxBodyBytes) {
+  public AuditBatchDecoder(long maxBodyBytes) {
     this.maxBodyBytes = maxBodyBytes;
   }
 
@@ -57,7 +57,7 @@ final class AuditBatchDecoder {
    * @throws PayloadTooLargeException when the body or its decompressed content exceeds the cap
    * @throws MalformedBodyException when the body is empty, not gzip although declared so, or not JSON
    */
-  DecodedBatch decode(byte[] body, boolean gzip) {
+  public DecodedBatch decode(byte[] body, boolean gzip) {
     if (body.length > maxBodyBytes) {
       throw new PayloadTooLargeException(maxBodyBytes, false);
     }

@@ -1,7 +1,7 @@
 package dev.vigil.detection.sigma;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vigil.detection.PodSpecs;
+import dev.vigil.detection.kube.PodSpecs;
 import dev.vigil.schemas.AuditEvent;
 import java.time.Instant;
 import java.util.ArrayList;

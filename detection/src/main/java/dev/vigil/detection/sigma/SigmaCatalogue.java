@@ -1,7 +1,7 @@
 package dev.vigil.detection.sigma;
 
-import dev.vigil.detection.Detector;
-import dev.vigil.detection.DetectorCatalogue;
+import dev.vigil.detection.catalogue.DetectorCatalogue;
+import dev.vigil.detection.spi.Detector;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,8 +1,8 @@
 package dev.vigil.detection.sigma;
 
-import dev.vigil.detection.DetectorInfo;
-import dev.vigil.detection.Interest;
 import dev.vigil.detection.sigma.RuleError.Kind;
+import dev.vigil.detection.spi.DetectorInfo;
+import dev.vigil.detection.spi.Interest;
 import dev.vigil.schemas.Severity;
 import java.io.StringReader;
 import java.util.ArrayList;

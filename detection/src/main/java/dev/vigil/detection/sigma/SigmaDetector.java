@@ -1,9 +1,9 @@
 package dev.vigil.detection.sigma;
 
-import dev.vigil.detection.Detector;
-import dev.vigil.detection.DetectorInfo;
-import dev.vigil.detection.Interest;
-import dev.vigil.detection.Match;
+import dev.vigil.detection.spi.Detector;
+import dev.vigil.detection.spi.DetectorInfo;
+import dev.vigil.detection.spi.Interest;
+import dev.vigil.detection.spi.Match;
 import dev.vigil.schemas.AuditEvent;
 import dev.vigil.schemas.Entity;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.vigil.detection.sigma;
 
-import dev.vigil.detection.DetectorInfo;
-import dev.vigil.detection.Interest;
+import dev.vigil.detection.spi.DetectorInfo;
+import dev.vigil.detection.spi.Interest;
 
 /**
  * One compiled Sigma rule.

@@ -1,6 +1,6 @@
 package dev.vigil.detection.stateful;
 
-import dev.vigil.detection.AuditRecord;
+import dev.vigil.detection.parsing.AuditRecord;
 import dev.vigil.detection.stateful.BaselineRule.Novelty;
 import dev.vigil.schemas.AuditEvent;
 import dev.vigil.schemas.Finding;

@@ -1,7 +1,6 @@
 package dev.vigil.detection.stateful;
 
-import dev.vigil.detection.AuditRecord;
-import dev.vigil.detection.stateful.RbacThenWorkloadRule.Kind;
+import dev.vigil.detection.parsing.AuditRecord;
 import dev.vigil.detection.stateful.SequenceState.Pair;
 import dev.vigil.detection.stateful.SequenceState.Step;
 import dev.vigil.schemas.AuditEvent;
@@ -22,12 +21,14 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Pairs an RBAC grant with a later workload create or exec by the same principal (record key {@code
- * cluster/user}) within the configured time, in event time. A completed sequence is a finding at
- * once, since its last event has arrived; idle principals are dropped by a wall-clock punctuator.
+ * Runs one {@link SequenceRule}: pairs its first step with a later second step by the same principal
+ * (record key {@code workspace/cluster/user}) within the rule's time, in event time. A completed
+ * sequence is a finding at once, since its last event has arrived; idle principals are dropped by a
+ * wall-clock punctuator.
  */
 final class SequenceProcessor implements Processor<String, AuditRecord, String, Finding> {
 
+  private final SequenceRule rule;
   private final String storeName;
   private final long withinMs;
   private final long graceMs;
@@ -36,9 +37,11 @@ final class SequenceProcessor implements Processor<String, AuditRecord, String, 
   private ProcessorContext<String, Finding> context;
   private KeyValueStore<String, SequenceState> store;
 
-  SequenceProcessor(String storeName, StatefulConfig config, StatefulMetrics metrics) {
+  SequenceProcessor(
+      SequenceRule rule, String storeName, StatefulConfig config, StatefulMetrics metrics) {
+    this.rule = rule;
     this.storeName = storeName;
-    this.within = config.rbacThenWorkload();
+    this.within = rule.within();
     this.withinMs = within.toMillis();
     this.graceMs = config.grace().toMillis();
     this.metrics = metrics;
@@ -56,7 +59,7 @@ final class SequenceProcessor implements Processor<String, AuditRecord, String, 
   @Override
   public void process(Record<String, AuditRecord> record) {
     AuditEvent event = record.value().event();
-    Kind kind = RbacThenWorkloadRule.classify(event);
+    SequenceRule.Step kind = rule.step(event);
     if (kind == null) {
       return;
     }
@@ -65,14 +68,11 @@ final class SequenceProcessor implements Processor<String, AuditRecord, String, 
     if (state == null) {
       state = new SequenceState(record.value().cluster(), record.value().workspace(), event.username());
     }
-    boolean grant = kind == Kind.GRANT;
-    Step step = new Step(event.stageTimestamp().toEpochMilli(), event.auditID(),
-        RbacThenWorkloadRule.label(event), grant ? "binding" : "workload",
-        RbacThenWorkloadRule.label(event), record.value().receivedMs());
-    if (grant && event.resource().endsWith("roles")) {
-      step.entityType = "role";
-    }
-    List<Pair> pairs = state.add(step, grant, withinMs, graceMs, context.currentSystemTimeMs());
+    boolean first = kind == SequenceRule.Step.FIRST;
+    String label = rule.label(event);
+    Step step = new Step(event.stageTimestamp().toEpochMilli(), event.auditID(), label,
+        rule.entityType(event, kind), label, record.value().receivedMs());
+    List<Pair> pairs = state.add(step, first, withinMs, graceMs, context.currentSystemTimeMs());
     if (pairs == null) {
       metrics.late();
       return;
@@ -84,31 +84,28 @@ final class SequenceProcessor implements Processor<String, AuditRecord, String, 
   }
 
   private void forward(SequenceState state, Pair pair) {
-    Step grant = pair.first();
-    Step then = pair.second();
-    Map<String, String> evidence = new TreeMap<>();
-    evidence.put("rbacChange", grant.label);
-    evidence.put("followedBy", then.label);
+    Step first = pair.first();
+    Step second = pair.second();
+    long seconds = (second.t - first.t) / 1000;
+    Map<String, String> evidence = new TreeMap<>(rule.evidence(first.label, second.label));
     evidence.put("within", within.toString());
-    evidence.put("secondsBetween", Long.toString((then.t - grant.t) / 1000));
+    evidence.put("secondsBetween", Long.toString(seconds));
     Finding finding = StatefulFindings.aggregate(
-        RbacThenWorkloadRule.INFO,
-        RbacThenWorkloadRule.INFO.severity(),
+        rule.info(),
+        rule.info().severity(),
         state.workspace,
         state.cluster,
         state.user,
-        List.of(Entity.of("user", state.user), Entity.of(grant.entityType, grant.entityName),
-            Entity.of(then.entityType, then.entityName)),
-        state.user + " changed RBAC (" + grant.label + ") and " + ((then.t - grant.t) / 1000)
-            + " s later did " + then.label + " in cluster " + state.cluster
-            + ": a grant used at once to run code.",
-        Instant.ofEpochMilli(grant.t),
-        Instant.ofEpochMilli(then.t),
+        List.of(Entity.of("user", state.user), Entity.of(first.entityType, first.entityName),
+            Entity.of(second.entityType, second.entityName)),
+        rule.describe(state.user, state.cluster, first.label, second.label, seconds),
+        Instant.ofEpochMilli(first.t),
+        Instant.ofEpochMilli(second.t),
         1,
-        List.of(grant.auditId, then.auditId),
-        Math.max(grant.receivedMs, then.receivedMs),
+        List.of(first.auditId, second.auditId),
+        Math.max(first.receivedMs, second.receivedMs),
         evidence);
-    context.forward(new Record<>(finding.fingerprint(), finding, Math.max(then.t, 0)));
+    context.forward(new Record<>(finding.fingerprint(), finding, Math.max(second.t, 0)));
     metrics.finding();
   }
 

@@ -1,7 +1,8 @@
 package dev.vigil.detection.stateful;
 
-import dev.vigil.detection.AuditRecord;
-import dev.vigil.detection.DetectorInfo;
+import dev.vigil.detection.kube.Requests;
+import dev.vigil.detection.parsing.AuditRecord;
+import dev.vigil.detection.spi.DetectorInfo;
 import dev.vigil.schemas.AuditEvent;
 import dev.vigil.schemas.Entity;
 import dev.vigil.schemas.Finding;
@@ -71,7 +72,7 @@ final class StatefulFindings {
     put(properties, "verb", event.verb());
     put(properties, "resource", event.resource());
     put(properties, "subresource", event.subresource());
-    put(properties, "namespace", Principals.namespace(event));
+    put(properties, "namespace", Requests.namespace(event));
     put(properties, "userAgent", event.userAgent());
     if (event.sourceIPs() != null && !event.sourceIPs().isEmpty()) {
       properties.putIfAbsent("sourceIPs", String.join(",", event.sourceIPs()));

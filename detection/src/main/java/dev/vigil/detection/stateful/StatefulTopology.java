@@ -1,20 +1,22 @@
 package dev.vigil.detection.stateful;
 
-import dev.vigil.detection.AuditRecord;
+import dev.vigil.detection.parsing.AuditRecord;
 import dev.vigil.schemas.ClusterKeys;
 import dev.vigil.schemas.Finding;
 import dev.vigil.schemas.JsonSerde;
 import dev.vigil.schemas.Topic;
 import dev.vigil.schemas.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -41,23 +43,14 @@ import org.apache.kafka.streams.state.Stores;
  * need no repartition; {@code principal-key-v1} sets that key from the validated headers and event
  * rather than trusting whoever wrote the record (records written before the key carried the
  * workspace, too). The per-cluster {@code kube-system} baseline repartitions only its small filtered
- * stream, by {@code workspace/cluster}, through {@value #KUBE_SYSTEM_REPARTITION}.
+ * stream, by {@code workspace/cluster}, through {@code kube-system-workloads-by-cluster-v2} ({@link
+ * BaselineRule#byCluster}).
  *
  * <p>Stores are {@value #STORE_VERSION}: their keys carry the workspace since then, and a new name
  * keeps state keyed without it (v1) from being read as if it were one workspace's.
  */
 public final class StatefulTopology {
 
-  static final String FORBIDDEN_BURST = "forbidden-burst";
-  static final String SECRET_ENUMERATION = "secret-enumeration";
-  static final String DISCOVERY_BURST = "discovery-burst";
-  static final String RBAC_THEN_WORKLOAD = "rbac-then-workload";
-  static final String SA_OPERATIONS = "sa-operations";
-  static final String SECRET_ACCESS = "secret-access";
-  static final String KUBE_SYSTEM_CONTAINERS = "kube-system-containers";
-  static final String THREAT_INTEL = "threat-intel";
-  /** v2: keyed {@code workspace/cluster} (v1: the bare cluster name). */
-  static final String KUBE_SYSTEM_REPARTITION = "kube-system-workloads-by-cluster-v2";
   static final String PRINCIPAL_KEY = "principal-key-v1";
   static final String VERSION = "-v1";
   /** Version of every store name; v2 keys carry the workspace. */
@@ -71,38 +64,6 @@ public final class StatefulTopology {
 
   private StatefulTopology() {}
 
-  /** The alert types the stateful detectors raise with {@code config}. */
-  public static List<String> alertTypes(StatefulConfig config) {
-    List<String> types = new ArrayList<>();
-    for (WindowRule rule : windowRules(config)) {
-      types.add(rule.info().alertType());
-    }
-    types.add(RbacThenWorkloadRule.ALERT_TYPE);
-    types.add(BaselineRules.SA_RARE_OPERATION);
-    types.add(BaselineRules.ANOMALOUS_SECRET_ACCESS);
-    types.add(BaselineRules.KUBE_SYSTEM_CONTAINER);
-    if (!config.threatIntelFiles().isEmpty()) {
-      types.add(ThreatIntelProcessor.ALERT_TYPE);
-    }
-    return types;
-  }
-
-  static List<WindowRule> windowRules(StatefulConfig config) {
-    return List.of(
-        new WindowRules.ForbiddenBurst(config.forbiddenBurst()),
-        new WindowRules.SecretEnumeration(config.secretReads(), config.secretListNamespaces()),
-        new WindowRules.DiscoveryBurst(config.discoveryBurst()));
-  }
-
-  private static String baseOf(WindowRule rule) {
-    return switch (rule.info().alertType()) {
-      case WindowRules.FORBIDDEN_BURST -> FORBIDDEN_BURST;
-      case WindowRules.SECRET_ENUMERATION -> SECRET_ENUMERATION;
-      case WindowRules.DISCOVERY_BURST -> DISCOVERY_BURST;
-      default -> throw new IllegalStateException("no name for " + rule.info().alertType());
-    };
-  }
-
   /** {@code forbidden-burst} and {@code detect} give {@code forbidden-burst-detect-v1}. */
   static String name(String base, String role) {
     return base + "-" + role + VERSION;
@@ -114,7 +75,8 @@ public final class StatefulTopology {
   }
 
   /**
-   * Adds the stateful detectors.
+   * Adds the stateful detectors: each rule in {@code rules} (the catalogue's) gets its processor,
+   * stores and findings sink, named after {@link StatefulRule#name}.
    *
    * @param validated the validated events, one audit stage per request (keyed {@code
    *     workspace/cluster/user} by the gateway; the key is set again here)
@@ -123,6 +85,7 @@ public final class StatefulTopology {
   public static void addTo(
       StreamsBuilder builder,
       KStream<String, AuditRecord> validated,
+      List<? extends StatefulRule> rules,
       StatefulConfig config,
       MeterRegistry registry) {
     // Same key as the gateway writes, so records stay on their partition: no repartition needed.
@@ -131,67 +94,67 @@ public final class StatefulTopology {
             (key, record) ->
                 ClusterKeys.rawKey(record.workspace(), record.cluster(), record.event().username()),
             Named.as(PRINCIPAL_KEY));
-    for (WindowRule rule : windowRules(config)) {
-      String base = baseOf(rule);
-      String store = storeName(base, null);
-      builder.addStateStore(writeBack(
-          Stores.keyValueStoreBuilder(
-              Stores.persistentKeyValueStore(store), Serdes.String(), new WindowStateSerde())));
+    for (StatefulRule rule : rules) {
       StatefulMetrics metrics = new StatefulMetrics(registry, rule.info().alertType());
-      toFindings(
-          staged.process(() -> new WindowProcessor(rule, store, config, metrics),
-              Named.as(name(base, "detect")), store),
-          base);
+      if (rule instanceof WindowRule window) {
+        addKeyed(builder, staged, rule, new WindowStateSerde(),
+            store -> new WindowProcessor(window, store, config, metrics));
+      } else if (rule instanceof SequenceRule sequence) {
+        addKeyed(builder, staged, rule, new JsonSerde<>(SequenceState.class),
+            store -> new SequenceProcessor(sequence, store, config, metrics));
+      } else if (rule instanceof BaselineRule baseline) {
+        addBaseline(builder, staged, baseline, config, metrics);
+      } else if (rule instanceof ThreatIntelRule threatIntel) {
+        ThreatIntelList list = new ThreatIntelList(threatIntel.files());
+        toFindings(
+            staged.process(() -> new ThreatIntelProcessor(list, threatIntel.recheck(), metrics),
+                Named.as(name(rule.name(), "detect"))),
+            rule.name());
+      } else {
+        throw new IllegalArgumentException(
+            rule.info().alertType() + ": not a kind of stateful rule the topology runs");
+      }
     }
+  }
 
-    String sequenceStore = storeName(RBAC_THEN_WORKLOAD, null);
+  /** A rule with one store, keyed as the stream is: the store, the processor, the findings sink. */
+  private static <V> void addKeyed(
+      StreamsBuilder builder,
+      KStream<String, AuditRecord> staged,
+      StatefulRule rule,
+      Serde<V> values,
+      Function<String, Processor<String, AuditRecord, String, Finding>> processor) {
+    String store = storeName(rule.name(), null);
     builder.addStateStore(writeBack(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(sequenceStore), Serdes.String(),
-            new JsonSerde<>(SequenceState.class))));
-    StatefulMetrics sequenceMetrics = new StatefulMetrics(registry, RbacThenWorkloadRule.ALERT_TYPE);
+            Stores.persistentKeyValueStore(store), Serdes.String(), values)));
     toFindings(
-        staged.process(() -> new SequenceProcessor(sequenceStore, config, sequenceMetrics),
-            Named.as(name(RBAC_THEN_WORKLOAD, "detect")), sequenceStore),
-        RBAC_THEN_WORKLOAD);
-
-    addBaseline(builder, staged, SA_OPERATIONS, new BaselineRules.ServiceAccountRareOperation(), config,
-        registry);
-    addBaseline(builder, staged, SECRET_ACCESS, new BaselineRules.AnomalousSecretAccess(), config,
-        registry);
-    // Per cluster (workspace/cluster): only successful workload writes in kube-system cross the
-    // repartition topic.
-    KStream<String, AuditRecord> kubeSystemByCluster =
-        staged
-            .filter((key, record) -> BaselineRules.KubeSystemContainer.relevant(record.event()),
-                Named.as(name("kube-system", "filter")))
-            .selectKey((key, record) -> ClusterKeys.of(record.workspace(), record.cluster()),
-                Named.as(name("kube-system", "by-cluster")))
-            .repartition(
-                Repartitioned.with(Serdes.String(), new JsonSerde<>(AuditRecord.class))
-                    .withName(KUBE_SYSTEM_REPARTITION));
-    addBaseline(builder, kubeSystemByCluster, KUBE_SYSTEM_CONTAINERS,
-        new BaselineRules.KubeSystemContainer(), config, registry);
-
-    if (!config.threatIntelFiles().isEmpty()) {
-      ThreatIntelList list = new ThreatIntelList(config.threatIntelFiles());
-      StatefulMetrics metrics = new StatefulMetrics(registry, ThreatIntelProcessor.ALERT_TYPE);
-      toFindings(
-          staged.process(() -> new ThreatIntelProcessor(list, config.threatIntelRecheck(), metrics),
-              Named.as(name(THREAT_INTEL, "detect"))),
-          THREAT_INTEL);
-    }
+        staged.process(() -> processor.apply(store), Named.as(name(rule.name(), "detect")), store),
+        rule.name());
   }
 
   private static void addBaseline(
       StreamsBuilder builder,
-      KStream<String, AuditRecord> input,
-      String base,
+      KStream<String, AuditRecord> staged,
       BaselineRule rule,
       StatefulConfig config,
-      MeterRegistry registry) {
-    String subjects = storeName(base, "subjects");
-    String items = storeName(base, "items");
+      StatefulMetrics metrics) {
+    KStream<String, AuditRecord> input = staged;
+    BaselineRule.ByCluster byCluster = rule.byCluster();
+    if (byCluster != null) {
+      // Per cluster (workspace/cluster): only the events that can matter cross the repartition.
+      input =
+          staged
+              .filter((key, record) -> byCluster.relevant().test(record.event()),
+                  Named.as(name(byCluster.name(), "filter")))
+              .selectKey((key, record) -> ClusterKeys.of(record.workspace(), record.cluster()),
+                  Named.as(name(byCluster.name(), "by-cluster")))
+              .repartition(
+                  Repartitioned.with(Serdes.String(), new JsonSerde<>(AuditRecord.class))
+                      .withName(byCluster.topic()));
+    }
+    String subjects = storeName(rule.name(), "subjects");
+    String items = storeName(rule.name(), "items");
     builder.addStateStore(writeBack(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(subjects), Serdes.String(),
@@ -199,11 +162,10 @@ public final class StatefulTopology {
     builder.addStateStore(writeBack(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(items), Serdes.String(), Serdes.Long())));
-    StatefulMetrics metrics = new StatefulMetrics(registry, rule.info().alertType());
     toFindings(
         input.process(() -> new BaselineProcessor(rule, subjects, items, config, metrics),
-            Named.as(name(base, "detect")), subjects, items),
-        base);
+            Named.as(name(rule.name(), "detect")), subjects, items),
+        rule.name());
   }
 
   private static <K, V> StoreBuilder<KeyValueStore<K, V>> writeBack(

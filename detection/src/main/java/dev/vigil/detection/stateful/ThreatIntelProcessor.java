@@ -1,11 +1,9 @@
 package dev.vigil.detection.stateful;
 
-import dev.vigil.detection.AuditRecord;
-import dev.vigil.detection.DetectorInfo;
+import dev.vigil.detection.parsing.AuditRecord;
 import dev.vigil.schemas.AuditEvent;
 import dev.vigil.schemas.Entity;
 import dev.vigil.schemas.Finding;
-import dev.vigil.schemas.Severity;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,24 +13,11 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * {@code K8S_TI_Proxy}: a request (refused or not) from an address in the threat-intelligence lists.
- * A wall-clock punctuator asks the shared list to re-read changed files.
+ * Runs the {@link ThreatIntelRule}: a request (refused or not) from an address in the
+ * threat-intelligence lists is a finding. A wall-clock punctuator asks the shared list to re-read
+ * changed files.
  */
 final class ThreatIntelProcessor implements Processor<String, AuditRecord, String, Finding> {
-
-  static final String ALERT_TYPE = "K8S_TI_Proxy";
-
-  static final DetectorInfo INFO =
-      new DetectorInfo(
-          ALERT_TYPE,
-          "Request to the Kubernetes API from a suspicious proxy address",
-          Severity.Medium,
-          List.of("InitialAccess", "DefenseEvasion"),
-          List.of("T1090.003", "T1078"),
-          List.of(
-              "Check whether this principal is expected to connect through an anonymising proxy.",
-              "If not, treat its credential as stolen: revoke it and review what it did.",
-              "Restrict access to the API server to known networks."));
 
   private final ThreatIntelList list;
   private final Duration recheck;
@@ -63,7 +48,7 @@ final class ThreatIntelProcessor implements Processor<String, AuditRecord, Strin
       String network = list.match(ip);
       if (network != null) {
         String user = event.username();
-        Finding finding = StatefulFindings.single(INFO, INFO.severity(), record.value(), user,
+        Finding finding = StatefulFindings.single(ThreatIntelRule.INFO, ThreatIntelRule.INFO.severity(), record.value(), user,
             List.of(Entity.of("user", user), Entity.of("ip", ip)),
             "A request by " + user + " to cluster " + record.value().cluster() + " (" + event.verb() + " "
                 + (event.resourcePath() == null ? event.requestURI() : event.resourcePath())

@@ -1,6 +1,6 @@
 package dev.vigil.detection.stateful;
 
-import dev.vigil.detection.AuditRecord;
+import dev.vigil.detection.parsing.AuditRecord;
 import dev.vigil.detection.stateful.StatefulConfig.Threshold;
 import dev.vigil.detection.stateful.WindowRule.Observation;
 import dev.vigil.detection.stateful.WindowState.Added;

@@ -1,6 +1,5 @@
 package dev.vigil.detection.stateful;
 
-import dev.vigil.detection.DetectorInfo;
 import dev.vigil.detection.stateful.StatefulConfig.Threshold;
 import dev.vigil.schemas.AuditEvent;
 import java.util.Map;
@@ -11,12 +10,10 @@ import java.util.Map;
  * alert ({@link #thresholds}). The streams layer supplies the keyed store (the raw topic's {@code
  * workspace/cluster/user} key, so no repartition), event time, grace, and wall-clock reporting.
  */
-interface WindowRule {
+public interface WindowRule extends StatefulRule {
 
   /** One event's contribution: counted once per distinct {@code value} within a dimension. */
-  record Observation(String dimension, String value, String label) {}
-
-  DetectorInfo info();
+  public record Observation(String dimension, String value, String label) {}
 
   /** Dimension name to threshold; the rule fires when any dimension reaches its threshold. */
   Map<String, Threshold> thresholds();

@@ -23,7 +23,7 @@ import java.util.Map;
  */
 @JsonAutoDetect(fieldVisibility = Visibility.ANY, getterVisibility = Visibility.NONE,
     isGetterVisibility = Visibility.NONE, setterVisibility = Visibility.NONE)
-final class WindowState {
+public final class WindowState {
 
   static final int MAX_LABELS = 20;
   static final int MAX_SOURCE_IPS = 10;

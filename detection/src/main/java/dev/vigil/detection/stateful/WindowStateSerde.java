@@ -24,7 +24,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * stores and changelogs need no migration. {@code WindowStateSerdeTest} checks that the layout covers
  * every field, so a new field cannot be silently dropped.
  */
-final class WindowStateSerde implements Serde<WindowState> {
+public final class WindowStateSerde implements Serde<WindowState> {
 
   /** First byte of the binary layout; JSON starts with '{' (or whitespace). */
   static final byte VERSION = 2;

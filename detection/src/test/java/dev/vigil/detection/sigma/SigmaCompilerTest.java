@@ -2,7 +2,7 @@ package dev.vigil.detection.sigma;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vigil.detection.Interest;
+import dev.vigil.detection.spi.Interest;
 import dev.vigil.schemas.AuditEvent;
 import dev.vigil.schemas.Json;
 import dev.vigil.schemas.Severity;

@@ -3,8 +3,8 @@ package dev.vigil.detection.sigma;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.vigil.detection.DetectionConfig;
-import dev.vigil.detection.DetectorCatalogue;
+import dev.vigil.detection.catalogue.DetectorCatalogue;
+import dev.vigil.detection.config.DetectionConfig;
 import dev.vigil.schemas.Finding;
 import dev.vigil.schemas.testing.Corpus;
 import dev.vigil.schemas.testing.SchemaAssertions;

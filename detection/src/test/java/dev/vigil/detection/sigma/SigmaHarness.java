@@ -1,9 +1,9 @@
 package dev.vigil.detection.sigma;
 
-import dev.vigil.detection.DetectionApp;
-import dev.vigil.detection.DetectionConfig;
-import dev.vigil.detection.DetectionTopology;
-import dev.vigil.detection.DetectorCatalogue;
+import dev.vigil.detection.catalogue.DetectorCatalogue;
+import dev.vigil.detection.config.DetectionConfig;
+import dev.vigil.detection.streams.DetectionApp;
+import dev.vigil.detection.streams.DetectionTopology;
 import dev.vigil.schemas.Finding;
 import dev.vigil.schemas.Topics;
 import dev.vigil.schemas.VigilHeaders;

@@ -1,8 +1,8 @@
 package dev.vigil.detection.stateful;
 
-import dev.vigil.detection.DetectionApp;
-import dev.vigil.detection.DetectionConfig;
-import dev.vigil.detection.DetectionTopology;
+import dev.vigil.detection.config.DetectionConfig;
+import dev.vigil.detection.streams.DetectionApp;
+import dev.vigil.detection.streams.DetectionTopology;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.util.Properties;

@@ -21,11 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 class SequenceBaselineAndThreatIntelTest {
 
-  private static final String SEQUENCE = RbacThenWorkloadRule.ALERT_TYPE;
-  private static final String SA = BaselineRules.SA_RARE_OPERATION;
-  private static final String SECRET = BaselineRules.ANOMALOUS_SECRET_ACCESS;
-  private static final String KUBE_SYSTEM = BaselineRules.KUBE_SYSTEM_CONTAINER;
-  private static final String TI = ThreatIntelProcessor.ALERT_TYPE;
+  private static final String SEQUENCE = "VIGIL_RbacThenWorkload";
+  private static final String SA = "K8S_ServiceAccountRareOperation";
+  private static final String SECRET = "K8S_AnomalousSecretAccess";
+  private static final String KUBE_SYSTEM = "K8S_KubeSystemContainer";
+  private static final String TI = ThreatIntelRule.ALERT_TYPE;
   private static final Duration TICK = Duration.ofSeconds(1);
   private static final Duration LEARNING = Duration.ofHours(1);
 

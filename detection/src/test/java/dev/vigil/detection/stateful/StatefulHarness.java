@@ -2,9 +2,9 @@ package dev.vigil.detection.stateful;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vigil.detection.DetectionApp;
-import dev.vigil.detection.DetectionConfig;
-import dev.vigil.detection.DetectionTopology;
+import dev.vigil.detection.config.DetectionConfig;
+import dev.vigil.detection.streams.DetectionApp;
+import dev.vigil.detection.streams.DetectionTopology;
 import dev.vigil.schemas.ClusterKeys;
 import dev.vigil.schemas.Finding;
 import dev.vigil.schemas.Json;

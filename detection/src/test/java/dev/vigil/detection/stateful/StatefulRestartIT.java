@@ -3,7 +3,7 @@ package dev.vigil.detection.stateful;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.vigil.detection.DetectionApp;
+import dev.vigil.detection.streams.DetectionApp;
 import dev.vigil.kafkalocal.EmbeddedKafka;
 import dev.vigil.schemas.Finding;
 import dev.vigil.schemas.Topics;
@@ -146,7 +146,7 @@ class StatefulRestartIT {
 
   private static void poll(KafkaConsumer<String, Finding> consumer, List<Finding> bursts) {
     for (ConsumerRecord<String, Finding> record : consumer.poll(Duration.ofMillis(200))) {
-      if (record.value().alertType().equals(WindowRules.FORBIDDEN_BURST)) {
+      if (record.value().alertType().equals("VIGIL_ForbiddenBurst")) {
         bursts.add(record.value());
       }
     }

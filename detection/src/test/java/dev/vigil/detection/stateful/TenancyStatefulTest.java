@@ -22,7 +22,7 @@ class TenancyStatefulTest {
   private static final String MINE = "default";
   private static final String THEIRS = "other";
   private static final String LEGACY_KEY = CLUSTER + "/mallory";
-  private static final String BURST = WindowRules.FORBIDDEN_BURST;
+  private static final String BURST = "VIGIL_ForbiddenBurst";
   private static final Duration TICK = Duration.ofSeconds(1);
 
   @TempDir Path stateDir;
@@ -85,7 +85,7 @@ class TenancyStatefulTest {
           SequenceBaselineAndThreatIntelTest.podIn("kube-system", "mallory", "helper", image, 7200));
       h.send(MINE, CLUSTER,
           SequenceBaselineAndThreatIntelTest.podIn("kube-system", "mallory", "helper", image, 7210));
-      List<Finding> findings = h.findings(BaselineRules.KUBE_SYSTEM_CONTAINER);
+      List<Finding> findings = h.findings("K8S_KubeSystemContainer");
       assertThat(findings).singleElement().satisfies(f -> {
         assertThat(f.workspace()).isEqualTo(THEIRS);
         assertThat(f.cluster()).isEqualTo(CLUSTER);

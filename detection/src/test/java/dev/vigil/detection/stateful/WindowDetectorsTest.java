@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class WindowDetectorsTest {
 
-  private static final String BURST = WindowRules.FORBIDDEN_BURST;
+  private static final String BURST = "VIGIL_ForbiddenBurst";
   private static final Duration TICK = Duration.ofSeconds(1);
 
   @TempDir Path stateDir;
@@ -165,7 +165,7 @@ class WindowDetectorsTest {
         h.send(event("eve", "get", "secrets").ns("ns-" + (i % 3)).name("s-" + i).atSecond(i));
       }
       h.advanceWallClock(TICK);
-      List<Finding> findings = h.findings(WindowRules.SECRET_ENUMERATION);
+      List<Finding> findings = h.findings("VIGIL_SecretEnumeration");
       assertThat(findings).singleElement().satisfies(f -> {
         assertThat(f.compromisedEntity()).isEqualTo("eve");
         assertThat(f.count()).isEqualTo(10);
@@ -187,7 +187,7 @@ class WindowDetectorsTest {
         h.send(event("frank", "list", "secrets").ns("ns-" + i).atSecond(i + 10));
       }
       h.advanceWallClock(TICK);
-      assertThat(h.findings(WindowRules.SECRET_ENUMERATION)).singleElement().satisfies(f -> {
+      assertThat(h.findings("VIGIL_SecretEnumeration")).singleElement().satisfies(f -> {
         assertThat(f.compromisedEntity()).isEqualTo("eve");
         assertThat(f.extendedProperties()).containsEntry("dimension", "namespaces")
             .containsEntry("threshold", "5").containsEntry("distinctCount", "5");
@@ -210,7 +210,7 @@ class WindowDetectorsTest {
         h.send(event("system:kube-controller-manager", "list", "type" + i).atSecond(i));
       }
       h.advanceWallClock(TICK);
-      assertThat(h.findings(WindowRules.DISCOVERY_BURST)).singleElement().satisfies(f -> {
+      assertThat(h.findings("VIGIL_DiscoveryBurst")).singleElement().satisfies(f -> {
         assertThat(f.compromisedEntity()).isEqualTo("recon");
         assertThat(f.count()).isEqualTo(15);
         assertThat(f.extendedProperties()).containsEntry("threshold", "15");
@@ -243,11 +243,11 @@ class WindowDetectorsTest {
         h.send(event("busy", "list", "type" + (i % 14)).at(StatefulHarness.START.plusMillis(i * 100L)));
       }
       h.advanceWallClock(TICK);
-      assertThat(h.findings(WindowRules.DISCOVERY_BURST)).isEmpty();
+      assertThat(h.findings("VIGIL_DiscoveryBurst")).isEmpty();
       // The 15th type opens the burst; the repeats in the window count into it.
       h.send(event("busy", "list", "type14").at(StatefulHarness.START.plusMillis(28_000)));
       h.advanceWallClock(TICK);
-      assertThat(h.findings(WindowRules.DISCOVERY_BURST)).singleElement().satisfies(f -> {
+      assertThat(h.findings("VIGIL_DiscoveryBurst")).singleElement().satisfies(f -> {
         assertThat(f.extendedProperties()).containsEntry("distinctCount", "15");
         assertThat(f.count()).isEqualTo(281);
       });

@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.vigil.benchmarks.BenchmarkCorpus;
-import dev.vigil.detection.parsing.AuditEventReader;
 import dev.vigil.detection.parsing.AuditParser;
 import dev.vigil.schemas.AuditEvent;
 import dev.vigil.schemas.Json;
 import dev.vigil.schemas.VigilHeaders;
+import dev.vigil.schemas.audit.AuditReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -25,19 +25,17 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * Parsing the raw records of the Falco test data into what detectors read, five ways (scores are events
+ * Parsing the raw records of the Falco test data into what detectors read, four ways (scores are events
  * per second per thread):
  *
  * <ul>
  *   <li>{@code tree}: a Jackson {@code readTree} of the whole event, nothing more (the floor of any
  *       tree-based design);
  *   <li>{@code databind}: {@code readValue(bytes, AuditEvent.class)} straight into the records;
- *   <li>{@code treeThenBind}: the parser as it was — tree, validation on the tree, {@code
- *       treeToValue} ({@link AuditParser#parseTree});
- *   <li>{@code streaming}: {@link AuditEventReader}, one streaming pass extracting only the fields of
- *       {@link AuditEvent}, trees only for request and response objects;
- *   <li>{@code parser}: {@link AuditParser#parse}, what the topology runs now: headers, the streaming
- *       fast path and validation.
+ *   <li>{@code reader}: the one audit-event contract's streaming reader ({@link AuditReader#events()}),
+ *       one pass that validates and extracts the fields of {@link AuditEvent}, trees only for request
+ *       and response objects — what the gateway and detection both use;
+ *   <li>{@code parser}: {@link AuditParser#parse}, what the topology runs: headers, then the reader.
  * </ul>
  *
  * {@code ParseAlternativesTest} checks that every alternative gives the parser's answer on the corpus.
@@ -94,17 +92,9 @@ public class ParseBenchmark {
 
   @Benchmark
   @OperationsPerInvocation(EVENTS)
-  public void treeThenBind(Blackhole bh) {
+  public void reader(Blackhole bh) {
     for (byte[] bytes : raw) {
-      bh.consume(AuditParser.parseTree(bytes, "bench", "default", 1_700_000_000_000L));
-    }
-  }
-
-  @Benchmark
-  @OperationsPerInvocation(EVENTS)
-  public void streaming(Blackhole bh) {
-    for (byte[] bytes : raw) {
-      bh.consume(AuditEventReader.read(bytes));
+      bh.consume(AuditReader.events().readEvent(bytes));
     }
   }
 

@@ -136,7 +136,7 @@ class FalcoConformanceTest {
               new String(
                   dlq.get(0).headers().lastHeader(VigilHeaders.REASON).value(),
                   StandardCharsets.UTF_8))
-          .startsWith("not an audit event");
+          .startsWith("kind must be the string \"Event\"");
     }
   }
 

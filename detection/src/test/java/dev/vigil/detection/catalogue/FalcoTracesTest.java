@@ -175,7 +175,7 @@ class FalcoTracesTest {
               new String(
                   dlq.get(0).headers().lastHeader(VigilHeaders.REASON).value(),
                   StandardCharsets.UTF_8))
-          .isEqualTo("not an audit event: \"kind\" is 0, expected \"Event\"");
+          .isEqualTo("kind must be the string \"Event\", got a number");
     }
   }
 

@@ -118,20 +118,18 @@ class DetectionTopologyTest {
     String twoEvents = good + "\n" + good;
     List<String[]> cases =
         List.of(
-            new String[] {"hello world", "not JSON: Unrecognized token 'hello'"},
-            new String[] {malformedTrace, "not an audit event: \"kind\" is 0, expected \"Event\""},
-            new String[] {noTimestamp, "missing required field \"stageTimestamp\""},
+            // The reasons of the one audit-event contract (schemas' AuditReader), as the gateway gives them.
+            new String[] {"hello world", "not valid JSON at line 1, column 1 (Unrecognized token 'hello'"},
+            new String[] {malformedTrace, "kind must be the string \"Event\", got a number"},
+            new String[] {noTimestamp, "missing required field stageTimestamp"},
             new String[] {
               wrongVersion,
-              "unsupported \"apiVersion\" \"audit.k8s.io/v2\", expected \"audit.k8s.io/v1\" or"
-                  + " \"audit.k8s.io/v1beta1\""
+              "apiVersion is \"audit.k8s.io/v2\", expected one of \"audit.k8s.io/v1\", \"audit.k8s.io/v1beta1\""
             },
-            new String[] {
-              badTimestamp, "field \"stageTimestamp\" is not an RFC 3339 timestamp: \"yesterday\""
-            },
-            new String[] {numericVerb, "field \"verb\" must be a string but is 7"},
-            new String[] {"[1,2]", "not an audit event: a JSON array, expected an object"},
-            new String[] {twoEvents, "not JSON: Trailing token"});
+            new String[] {badTimestamp, "stageTimestamp \"yesterday\" is not an RFC 3339 time"},
+            new String[] {numericVerb, "verb must be a string, got a number"},
+            new String[] {"[1,2]", "the item is a JSON array, not an audit Event object"},
+            new String[] {twoEvents, "more JSON follows the event at line 2, column 1"});
 
     try (TopologyHarness harness = new TopologyHarness(stateDir)) {
       for (String[] badCase : cases) {
@@ -162,7 +160,8 @@ class DetectionTopologyTest {
     try (TopologyHarness harness = new TopologyHarness(stateDir)) {
       harness.send("k", "{\"kind\" \"Event\"}".getBytes(StandardCharsets.UTF_8), null);
       String reason = header(harness.dlq().get(0).headers(), VigilHeaders.REASON);
-      assertThat(reason).startsWith("not JSON: Unexpected character").endsWith("was expecting a colon to separate field name and value at line 1 column 9");
+      assertThat(reason).startsWith("not valid JSON at line 1, column 9 (Unexpected character")
+          .endsWith("was expecting a colon to separate field name and value)");
     }
   }
 
@@ -186,7 +185,7 @@ class DetectionTopologyTest {
           .isEqualTo("header \"vigil-received-ms\" is not epoch milliseconds: \"soon\"");
       harness.send("k", null, null);
       assertThat(header(harness.dlq().get(0).headers(), VigilHeaders.REASON))
-          .isEqualTo("not JSON: empty value");
+          .isEqualTo("the value is empty; send one audit Event object");
       assertThat(harness.findings()).isEmpty();
     }
   }

@@ -17,6 +17,7 @@ import dev.vigil.schemas.AuditEvent.ObjectReference;
 import dev.vigil.schemas.AuditEvent.ResponseStatus;
 import dev.vigil.schemas.AuditEvent.UserInfo;
 import dev.vigil.schemas.Json;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -112,6 +113,9 @@ public final class AuditReader {
       return item;
     } catch (JsonProcessingException e) {
       return AuditItem.rejected(data, offset, length, syntax(e, p).getMessage());
+    } catch (CharConversionException e) {
+      // Bytes Jackson took for UTF-32 or UTF-16 that end mid-character: not UTF-8 either way.
+      return AuditItem.rejected(data, offset, length, AuditValidator.NOT_UTF8);
     } catch (IOException e) {
       throw new UncheckedIOException("reading an in-memory buffer", e);
     }
@@ -147,6 +151,8 @@ public final class AuditReader {
       }
     } catch (JsonProcessingException e) {
       throw syntax(e, p);
+    } catch (CharConversionException e) {
+      throw AuditSyntaxException.notUtf8();
     } catch (IOException e) {
       throw new UncheckedIOException("reading an in-memory buffer", e);
     }

@@ -48,6 +48,19 @@ class AuditReaderTest {
     return keys.reason();
   }
 
+  /** Found by {@code AuditReaderFuzzTest}: Jackson takes these bytes for UTF-32 and they end mid-character. */
+  @Test
+  void bytesThatEndInTheMiddleOfAUtf32CharacterAreRefusedNotThrown() {
+    for (byte[] truncated : List.of(new byte[] {0, 0, 0, 't', 0, 0, 0}, new byte[] {0, 0, 0, 'n', 0, 0, 0},
+        new byte[] {0, 0, 0, '{', 0, 0, 0, '"', 0, 0})) {
+      AuditItem item = AuditReader.events().readEvent(truncated);
+      assertThat(item.valid()).isFalse();
+      assertThat(item.reason()).isNotBlank();
+      assertThatThrownBy(() -> AuditReader.keys().readBody(truncated, 0, truncated.length, ignored -> { }))
+          .isInstanceOf(AuditSyntaxException.class);
+    }
+  }
+
   @Test
   void anEventListIsReadEventByEventWithExactBytes() throws Exception {
     List<AuditItem> items =

@@ -98,6 +98,20 @@ class ConfigurationTest {
   }
 
   @Test
+  void localBrokersAreOneToNineAndNotBesideAnExistingKafka() {
+    VigilDefaults none = new VigilDefaults(Map.of(), null);
+    assertThat(configOf(none, "up", "--data-dir", dir.toString(), "--brokers", "3").get(Settings.BROKERS))
+        .isEqualTo(3);
+    assertThatThrownBy(() -> configOf(none, "up", "--data-dir", dir.toString(), "--brokers", "0"))
+        .isInstanceOf(StartupException.class)
+        .hasMessageContaining("--brokers 0 must be between 1 and 9");
+    assertThatThrownBy(() -> configOf(none, "up", "--data-dir", dir.toString(), "--brokers", "3",
+        "--kafka-bootstrap", "kafka:9092"))
+        .isInstanceOf(StartupException.class)
+        .hasMessageContaining("give one of them");
+  }
+
+  @Test
   void propertiesThatCarryTheGuaranteesCannotBeOverridden() {
     assertThatThrownBy(() -> configOf(new VigilDefaults(Map.of(), null), "up", "--data-dir", dir.toString(),
         "--producer-property", "acks=1"))

@@ -84,7 +84,9 @@ public final class EventMix {
 
   /** True when every batch must be generated afresh (a pool of batches would repeat principals). */
   boolean needsFreshBatches() {
-    return newPrincipals != null;
+    // Churn: a principal never seen before. Storm: every event alerts, so every event needs an audit ID
+    // never sent before — a reused body would repeat audit IDs, which the alerts side counts once.
+    return newPrincipals != null || alertingFraction >= 1;
   }
 
   /** The events of one batch: corpus events with probability {@code alertingFraction}, else ordinary ones. */

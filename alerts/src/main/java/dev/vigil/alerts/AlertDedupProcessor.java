@@ -85,6 +85,10 @@ final class AlertDedupProcessor implements Processor<String, Finding, String, Al
       return;
     }
     if (current != null && joins(current, finding, dedupWindow)) {
+      if (isRedelivery(current, finding)) {
+        metrics.redeliveredFinding();
+        return;
+      }
       alerts.put(fingerprint, merge(current, finding));
       Long pendingSince = unpublished.get(fingerprint);
       // Keep the oldest receipt time of the coalesced findings: latency is reported for the worst one.
@@ -143,6 +147,23 @@ final class AlertDedupProcessor implements Processor<String, Finding, String, Al
 
   private static boolean notBlank(String s) {
     return s != null && !s.isBlank();
+  }
+
+  /**
+   * True when the finding stands for one event the alert has already counted: its one audit id is
+   * among the alert's. A gateway that answered 503 after its acknowledgement timeout may still have
+   * written the event, and the client's retry then reaches detection a second time; an audit id is
+   * unique per request, and one detector's fingerprint never counts one request twice. The alert keeps
+   * its first {@link Alert#MAX_AUDIT_IDS} ids, so a retry of an event beyond them is still counted.
+   */
+  static boolean isRedelivery(Alert alert, Finding finding) {
+    List<String> ids = finding.auditIds();
+    return finding.count() <= 1
+        && ids != null
+        && ids.size() == 1
+        && ids.get(0) != null
+        && !ids.get(0).isEmpty()
+        && alert.auditIds().contains(ids.get(0));
   }
 
   /** True when the finding's first event is no later than the alert's last event plus the window. */

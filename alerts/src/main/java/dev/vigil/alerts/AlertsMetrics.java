@@ -12,12 +12,14 @@ final class AlertsMetrics {
   static final String LATENCY = "vigil.alert.latency";
   static final String INVALID_FINDINGS = "vigil.alerts.findings.invalid";
   static final String STATUS_CHANGES = "vigil.alerts.status.changes";
+  static final String REDELIVERED_FINDINGS = "vigil.alerts.findings.redelivered";
   /** Tag {@code change}: a new alert, or an update of one already published. */
   static final String CHANGE_NEW = "new";
   static final String CHANGE_UPDATED = "updated";
 
   private final MeterRegistry registry;
   private final Counter invalidFindings;
+  private final Counter redeliveredFindings;
   private final Counter statusApplied;
   private final Counter statusDropped;
   private final Timer latency;
@@ -27,6 +29,12 @@ final class AlertsMetrics {
     this.invalidFindings =
         Counter.builder(INVALID_FINDINGS)
             .description("Findings dropped because they lack a fingerprint, workspace, cluster or type")
+            .register(registry);
+    this.redeliveredFindings =
+        Counter.builder(REDELIVERED_FINDINGS)
+            .description(
+                "Findings not counted again: the event they stand for is already in the alert's audit ids"
+                    + " (a client retried an event the gateway had written)")
             .register(registry);
     this.statusApplied = statusChanges(registry, "applied");
     this.statusDropped = statusChanges(registry, "dropped");
@@ -74,6 +82,10 @@ final class AlertsMetrics {
     if (receivedMs > 0) {
       latency.record(Math.max(0, nowMs - receivedMs), TimeUnit.MILLISECONDS);
     }
+  }
+
+  void redeliveredFinding() {
+    redeliveredFindings.increment();
   }
 
   void invalidFinding() {

@@ -84,7 +84,9 @@ public final class EventMix {
 
   /** True when every batch must be generated afresh (a pool of batches would repeat principals). */
   boolean needsFreshBatches() {
-    return newPrincipals != null;
+    // Churn: a principal never seen before. Storm: every event alerts, so every event needs an audit ID
+    // never sent before — a reused body would repeat audit IDs, which the alerts side counts once.
+    return newPrincipals != null || alertingFraction >= 1;
   }
 
   /** The events of one batch: corpus events with probability {@code alertingFraction}, else ordinary ones. */
@@ -100,13 +102,32 @@ public final class EventMix {
     return events;
   }
 
+  /**
+   * A corpus event with an audit ID of its own: a real cluster never sends one request twice, and
+   * the alerts side counts a repeated audit ID of one alert once (a client's retry).
+   */
   private String corpusEvent() {
     int i = random.nextInt(corpus.size());
+    String event;
     if (corpusTemplates == null) {
-      return corpus.get(i);
+      event = corpus.get(i);
+    } else {
+      String template = corpusTemplates.get(i);
+      event = template.contains(USER_SLOT) ? template.replace(USER_SLOT, principal()) : template;
     }
-    String template = corpusTemplates.get(i);
-    return template.contains(USER_SLOT) ? template.replace(USER_SLOT, principal()) : template;
+    return withAuditId(event, "corpus-" + sequence++);
+  }
+
+  /** The event with the value of its first {@code "auditID"} replaced, or unchanged without one. */
+  static String withAuditId(String event, String auditId) {
+    String name = "\"auditID\":\"";
+    int start = event.indexOf(name);
+    if (start < 0) {
+      return event;
+    }
+    start += name.length();
+    int end = event.indexOf('"', start);
+    return end < 0 ? event : event.substring(0, start) + auditId + event.substring(end);
   }
 
   /** The next principal: a new service account under churn, else one of {@code principals}. */

@@ -1,6 +1,9 @@
 package dev.vigil.schemas;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.schemas.codec.AlertCodec;
+import dev.vigil.schemas.codec.CodecSerde;
+import dev.vigil.schemas.codec.FindingCodec;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,11 +39,13 @@ public final class Topics {
 
   /** One record per detector match; key: alert fingerprint. */
   public static final Topic<String, Finding> FINDINGS =
-      new Topic<>("vigil.findings.v1", Serdes.String(), new JsonSerde<>(Finding.class), 6, DELETE);
+      new Topic<>(
+          "vigil.findings.v1", Serdes.String(), new CodecSerde<>(FindingCodec.INSTANCE), 6, DELETE);
 
   /** Alerts, re-published with the same id when they change; key: alert id. */
   public static final Topic<String, Alert> ALERTS =
-      new Topic<>("vigil.alerts.v1", Serdes.String(), new JsonSerde<>(Alert.class), 6, COMPACT);
+      new Topic<>(
+          "vigil.alerts.v1", Serdes.String(), new CodecSerde<>(AlertCodec.INSTANCE), 6, COMPACT);
 
   /**
    * Every alert change as an OCSF 1.x Detection Finding (class_uid 2004) for SIEMs; key: alert id.

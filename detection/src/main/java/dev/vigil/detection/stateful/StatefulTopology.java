@@ -6,6 +6,7 @@ import dev.vigil.schemas.Finding;
 import dev.vigil.schemas.JsonSerde;
 import dev.vigil.schemas.Topic;
 import dev.vigil.schemas.Topics;
+import dev.vigil.schemas.kafka.WriteBackStoreBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.function.Function;

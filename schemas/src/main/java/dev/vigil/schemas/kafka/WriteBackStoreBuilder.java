@@ -1,4 +1,4 @@
-package dev.vigil.detection.stateful;
+package dev.vigil.schemas.kafka;
 
 import java.util.Map;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -8,12 +8,12 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * Builds a {@link WriteBackStore} around the store of another builder (named, persistent,
  * changelogged as that builder says); the topology sees the inner builder's name and changelog.
  */
-final class WriteBackStoreBuilder<K, V> implements StoreBuilder<KeyValueStore<K, V>> {
+public final class WriteBackStoreBuilder<K, V> implements StoreBuilder<KeyValueStore<K, V>> {
 
   private final StoreBuilder<KeyValueStore<K, V>> inner;
   private final int capacity;
 
-  WriteBackStoreBuilder(StoreBuilder<KeyValueStore<K, V>> inner, int capacity) {
+  public WriteBackStoreBuilder(StoreBuilder<KeyValueStore<K, V>> inner, int capacity) {
     this.inner = inner;
     this.capacity = capacity;
   }

@@ -1,4 +1,4 @@
-package dev.vigil.detection.stateful;
+package dev.vigil.schemas.kafka;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,7 +28,7 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * {@link #put} it back, as with any store. Range reads write the dirty entries first and then read
  * the underlying store. Single-threaded, like every store of a stream task.
  */
-final class WriteBackStore<K, V> extends WrappedStateStore<KeyValueStore<K, V>, K, V>
+public final class WriteBackStore<K, V> extends WrappedStateStore<KeyValueStore<K, V>, K, V>
     implements KeyValueStore<K, V> {
 
   /** One cached key: its value ({@code null} = known absent or deleted) and whether it is unwritten. */
@@ -47,7 +47,7 @@ final class WriteBackStore<K, V> extends WrappedStateStore<KeyValueStore<K, V>, 
   private final LinkedHashMap<K, Entry<K, V>> entries;
   private final List<Entry<K, V>> dirty = new ArrayList<>();
 
-  WriteBackStore(KeyValueStore<K, V> inner, int capacity) {
+  public WriteBackStore(KeyValueStore<K, V> inner, int capacity) {
     super(inner);
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);

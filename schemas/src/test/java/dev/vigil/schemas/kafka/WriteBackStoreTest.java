@@ -1,4 +1,4 @@
-package dev.vigil.detection.stateful;
+package dev.vigil.schemas.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -20,7 +20,8 @@ import java.util.UUID;
  * events created and patched; HPAs reading metrics and scale every 15 s; the CronJob controller
  * creating Jobs whose pods the Job controller creates and the scheduler binds; kube-proxy, CoreDNS
  * and operators (kube-state-metrics, cert-manager, Prometheus operator, Argo CD, ingress-nginx)
- * re-establishing their watches, secrets included; and the node authorizer refusing a kubelet a
+ * re-establishing their watches, secrets included, reading their own secrets, writing generated
+ * configuration and renewing a certificate; and the node authorizer refusing a kubelet a
  * secret of a pod not yet bound to it. Request shapes (URIs, user agents, groups, objectRef) are
  * those kube-apiserver writes. Deterministic for a seed.
  */
@@ -123,6 +124,24 @@ final class ControllerChurn {
             uri, w[3], core ? null : "discovery.k8s.io", null);
       }
     }
+    String[][] operatorReads = {
+      {"cert-manager", "cert-manager", "cert-manager-controller/v1.15.1", "get", "cert-manager", "letsencrypt-prod-account-key"},
+      {"argocd", "argocd-server", "argocd-server/v2.11.3", "get", "argocd", "argocd-secret"},
+      {"argocd", "argocd-application-controller", "argocd-application-controller/v2.11.3", "get", "argocd", "cluster-prod-eu-1"},
+      {"monitoring", "prometheus-operator", "PrometheusOperator/0.75.1", "get", "monitoring", "alertmanager-main"},
+      {"monitoring", "prometheus-operator", "PrometheusOperator/0.75.1", "update", "monitoring", "prometheus-k8s"},
+    };
+    for (String[] r : operatorReads) {
+      for (long t = random.nextInt(180); t < seconds; t += 180 + random.nextInt(420)) {
+        add(base(at(t), r[3], "/api/v1/namespaces/" + r[4] + "/secrets/" + r[5],
+            serviceAccount(r[0], r[1]), "10.244.7." + (2 + random.nextInt(250)), r[2] + " (linux/amd64)",
+            "secrets", null, r[4], r[5], null, 200));
+      }
+    }
+    add(base(at(seconds / 2), "update", "/api/v1/namespaces/shop/secrets/web-tls",
+        serviceAccount("cert-manager", "cert-manager"), "10.244.3.17",
+        "cert-manager-certificates-issuing/v1.15.1 (linux/amd64) cert-manager/v1.15.1",
+        "secrets", null, "shop", "web-tls", null, 200));
     events.sort(Comparator.comparing(Event::at));
     return events;
   }

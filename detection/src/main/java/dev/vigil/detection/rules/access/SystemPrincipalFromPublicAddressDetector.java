@@ -67,7 +67,7 @@ public final class SystemPrincipalFromPublicAddressDetector extends AbstractDete
       return List.of();
     }
     for (String source : sources) {
-      if (CidrSet.parseAddress(source) != null && known.match(source) == null) {
+      if (known.match(source) == null && CidrSet.parseAddress(source) != null) {
         return List.of(
             Matches.aboutUser(
                 event,

@@ -72,7 +72,7 @@ class DetectionCatalogueUpIT {
         }
       }
     }
-    assertThat(types).hasSizeGreaterThanOrEqualTo(45);
+    assertThat(types).hasSizeGreaterThanOrEqualTo(49);
 
     Path token = dir.resolve("demo.token");
     try (VigilServer server = VigilServer.start(VigilConfig.forTests(dir).with(Settings.DETECTION_CONFIG, rules))) {

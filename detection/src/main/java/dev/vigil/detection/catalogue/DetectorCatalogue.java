@@ -11,6 +11,8 @@ import dev.vigil.detection.rules.access.ImpersonationPrivilegedDetector;
 import dev.vigil.detection.rules.access.NodeProxyAccessDetector;
 import dev.vigil.detection.rules.access.PermissionsDiscoveryBySaDetector;
 import dev.vigil.detection.rules.access.PortForwardDetector;
+import dev.vigil.detection.rules.access.SensitiveRequestRefusedDetector;
+import dev.vigil.detection.rules.access.SystemPrincipalFromPublicAddressDetector;
 import dev.vigil.detection.rules.access.TestAlertDetector;
 import dev.vigil.detection.rules.controlplane.AdmissionControllerDetector;
 import dev.vigil.detection.rules.controlplane.ConfigMapChangeDetector;
@@ -21,6 +23,7 @@ import dev.vigil.detection.rules.controlplane.ResourceActivityDetector;
 import dev.vigil.detection.rules.network.ExposedServiceDetector;
 import dev.vigil.detection.rules.network.ExposedServiceDetector.Exposure;
 import dev.vigil.detection.rules.network.IngressWithoutTlsDetector;
+import dev.vigil.detection.rules.rbac.ClientCertificateRequestedDetector;
 import dev.vigil.detection.rules.rbac.ClusterAdminBindingDetector;
 import dev.vigil.detection.rules.rbac.CsrApprovedByUserDetector;
 import dev.vigil.detection.rules.rbac.RoleRuleDetector;
@@ -28,6 +31,7 @@ import dev.vigil.detection.rules.rbac.RoleRuleDetector.Grant;
 import dev.vigil.detection.rules.rbac.ServiceAccountInKubeNamespaceDetector;
 import dev.vigil.detection.rules.rbac.ServiceAccountTokenCreatedDetector;
 import dev.vigil.detection.rules.rbac.SystemRoleModifiedDetector;
+import dev.vigil.detection.rules.secrets.ClusterConnectSecretAccessDetector;
 import dev.vigil.detection.rules.secrets.ConfigMapCredentialsDetector;
 import dev.vigil.detection.rules.secrets.SecretAccessBySuspiciousClientDetector;
 import dev.vigil.detection.rules.secrets.SecretModifiedOrDeletedDetector;
@@ -173,9 +177,19 @@ public final class DetectorCatalogue {
         new AnonymousRequestAllowedDetector(rules.list(ListName.ANONYMOUS_PUBLIC_PATHS)),
         new ConfigMapChangeDetector(Watched.AWS_AUTH, rules.list(ListName.AWS_AUTH_CONFIG_MAPS)),
         new DisallowedUserDetector(),
+        new ClientCertificateRequestedDetector(),
+        new SensitiveRequestRefusedDetector(rules.list(ListName.SENSITIVE_REFUSALS)),
+        new SystemPrincipalFromPublicAddressDetector(
+            rules.list(ListName.SYSTEM_PRINCIPALS),
+            rules.list(ListName.CLUSTER_NETWORKS),
+            rules.list(ListName.CLOUD_RANGE_FILES)),
         // Secrets and configuration.
         new ConfigMapCredentialsDetector(rules.list(ListName.CREDENTIAL_PATTERNS)),
         new SecretAccessBySuspiciousClientDetector(rules.list(ListName.SCRIPTING_CLIENTS)),
+        new ClusterConnectSecretAccessDetector(
+            rules.list(ListName.CLUSTER_CONNECT_SERVICE_ACCOUNTS),
+            rules.list(ListName.CLUSTER_CONNECT_NAMESPACES),
+            rules.list(ListName.IGNORED_SECRET_NAME_PREFIXES)),
         new SecretModifiedOrDeletedDetector(
             rules.list(ListName.IGNORED_SECRET_TYPES),
             rules.list(ListName.IGNORED_SECRET_NAME_PREFIXES)),

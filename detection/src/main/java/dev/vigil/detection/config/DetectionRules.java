@@ -359,7 +359,11 @@ public final class DetectionRules {
         throw new IllegalStateException(DEFAULTS_RESOURCE + " is missing from the classpath");
       }
       String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      return empty().merge(DEFAULTS_RESOURCE, parse(DEFAULTS_RESOURCE, text), true);
+      // The noise defaults (well-known operators, per alert type) sit under the shipped defaults.
+      String noise = WellKnownPrincipals.RESOURCE;
+      return empty()
+          .merge(noise, parse(noise, WellKnownPrincipals.asRulesLayer()), true)
+          .merge(DEFAULTS_RESOURCE, parse(DEFAULTS_RESOURCE, text), true);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + DEFAULTS_RESOURCE, e);
     }

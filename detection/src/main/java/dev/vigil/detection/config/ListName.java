@@ -72,7 +72,25 @@ public enum ListName {
   IGNORED_SECRET_NAME_PREFIXES,
   /** Resources whose create and delete {@code VIGIL_ResourceActivity} reports. */
   @JsonProperty("activityResources")
-  ACTIVITY_RESOURCES;
+  ACTIVITY_RESOURCES,
+  /** {@code verb resource[/subresource]} whose refusal is reported ({@code VIGIL_SensitiveRequestRefused}). */
+  @JsonProperty("sensitiveRefusals")
+  SENSITIVE_REFUSALS,
+  /** Service accounts of cluster-connect proxies, exact or prefix ({@code VIGIL_ClusterConnectSecretAccess}). */
+  @JsonProperty("clusterConnectServiceAccounts")
+  CLUSTER_CONNECT_SERVICE_ACCOUNTS,
+  /** Namespaces a cluster-connect proxy reads by design, besides its account's own. */
+  @JsonProperty("clusterConnectNamespaces")
+  CLUSTER_CONNECT_NAMESPACES,
+  /** Control-plane identities that never call from outside ({@code VIGIL_SystemPrincipalFromPublicIP}). */
+  @JsonProperty("systemPrincipals")
+  SYSTEM_PRINCIPALS,
+  /** The cluster's own networks, CIDRs or addresses ({@code VIGIL_SystemPrincipalFromPublicIP}). */
+  @JsonProperty("clusterNetworks")
+  CLUSTER_NETWORKS,
+  /** Files of cloud provider CIDRs replacing the bundled {@code cloud-ranges.txt}. */
+  @JsonProperty("cloudRangeFiles")
+  CLOUD_RANGE_FILES;
 
   /** The YAML key. */
   String key() {

@@ -9,9 +9,10 @@ import java.util.List;
 
 /**
  * A set of IPv4 and IPv6 networks, merged into sorted ranges of 128-bit addresses (IPv4 as
- * IPv4-mapped IPv6), so a lookup is a binary search. Parsing never resolves host names.
+ * IPv4-mapped IPv6), so a lookup is a binary search. Parsing never resolves host names. Public for
+ * the single-event rules that match source addresses against networks.
  */
-final class CidrSet {
+public final class CidrSet {
 
   /** A range of addresses, both ends inclusive, each as two unsigned 64-bit halves. */
   private record Range(long startHi, long startLo, long endHi, long endLo, String source) {}
@@ -22,7 +23,7 @@ final class CidrSet {
     this.ranges = ranges;
   }
 
-  static CidrSet of(List<Entry> entries) {
+  public static CidrSet of(List<Entry> entries) {
     List<Range> list = new ArrayList<>(entries.size());
     for (Entry entry : entries) {
       list.add(entry.range);
@@ -43,12 +44,37 @@ final class CidrSet {
     return new CidrSet(merged.toArray(new Range[0]));
   }
 
-  int size() {
+  /**
+   * The networks of a list file's lines: one address or CIDR per line, {@code #} starts a comment.
+   *
+   * @param where names the list in errors, for example {@code threat-intelligence file x.txt}
+   * @throws IllegalArgumentException naming {@code where} and the line
+   */
+  public static List<Entry> parseLines(String where, List<String> lines) {
+    List<Entry> entries = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
+      int hash = line.indexOf('#');
+      String text = (hash < 0 ? line : line.substring(0, hash)).trim();
+      if (text.isEmpty()) {
+        continue;
+      }
+      try {
+        entries.add(Entry.parse(text));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(where + " line " + (i + 1) + ": " + e.getMessage()
+            + "; write one address or CIDR per line", e);
+      }
+    }
+    return entries;
+  }
+
+  public int size() {
     return ranges.length;
   }
 
   /** The listed network containing {@code address} (as written in the list), or null. */
-  String match(String address) {
+  public String match(String address) {
     byte[] bytes = parseAddress(address);
     if (bytes == null || ranges.length == 0) {
       return null;
@@ -72,7 +98,7 @@ final class CidrSet {
   }
 
   /** One parsed line of a list. */
-  static final class Entry {
+  public static final class Entry {
     private final Range range;
 
     private Entry(Range range) {
@@ -84,7 +110,7 @@ final class CidrSet {
      *
      * @throws IllegalArgumentException naming what is wrong
      */
-    static Entry parse(String text) {
+    public static Entry parse(String text) {
       String cidr = text.trim();
       int slash = cidr.indexOf('/');
       String host = slash < 0 ? cidr : cidr.substring(0, slash);
@@ -123,7 +149,7 @@ final class CidrSet {
    * IPv4 is parsed by hand; text with a colon can only be an IPv6 literal, which {@link InetAddress}
    * parses without any name lookup.
    */
-  static byte[] parseAddress(String text) {
+  public static byte[] parseAddress(String text) {
     if (text == null || text.isEmpty() || text.length() > 45) {
       return null;
     }

@@ -88,20 +88,7 @@ final class ThreatIntelList {
         throw new IllegalArgumentException("cannot read threat-intelligence file " + file + ": " + e
             + "; give a readable file of CIDRs, one per line", e);
       }
-      for (int i = 0; i < lines.size(); i++) {
-        String line = lines.get(i);
-        int hash = line.indexOf('#');
-        String text = (hash < 0 ? line : line.substring(0, hash)).trim();
-        if (text.isEmpty()) {
-          continue;
-        }
-        try {
-          entries.add(CidrSet.Entry.parse(text));
-        } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException("threat-intelligence file " + file + " line " + (i + 1)
-              + ": " + e.getMessage() + "; write one address or CIDR per line", e);
-        }
-      }
+      entries.addAll(CidrSet.parseLines("threat-intelligence file " + file, lines));
     }
     return new Snapshot(CidrSet.of(entries), versions);
   }

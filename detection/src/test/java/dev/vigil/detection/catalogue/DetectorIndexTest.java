@@ -100,8 +100,17 @@ class DetectorIndexTest {
             "K8S_TestAlert",
             "K8S_PenTestToolsKubeHunter",
             "VIGIL_ImpersonationPrivileged",
-            "VIGIL_AnonymousRequestAllowed");
+            "VIGIL_AnonymousRequestAllowed",
+            "VIGIL_SystemPrincipalFromPublicIP");
     assertThat(types(catalogue.index().candidates("watch", "configmaps")))
+        .containsExactly(
+            "K8S_TestAlert",
+            "K8S_PenTestToolsKubeHunter",
+            "VIGIL_ImpersonationPrivileged",
+            "VIGIL_AnonymousRequestAllowed",
+            "VIGIL_SystemPrincipalFromPublicIP",
+            "VIGIL_ClusterConnectSecretAccess");
+    assertThat(types(catalogue.index().candidates("watch", "events")))
         .containsExactlyElementsOf(anyRequest);
     assertThat(types(catalogue.index().candidates("create", "cronjobs")))
         .containsExactly(
@@ -115,14 +124,18 @@ class DetectorIndexTest {
             "K8S_PenTestToolsKubeHunter",
             "VIGIL_CronJobModified",
             "VIGIL_ImpersonationPrivileged",
-            "VIGIL_AnonymousRequestAllowed");
+            "VIGIL_AnonymousRequestAllowed",
+            "VIGIL_SensitiveRequestRefused",
+            "VIGIL_SystemPrincipalFromPublicIP");
     assertThat(types(catalogue.index().candidates("patch", "rolebindings")))
         .containsExactly(
             "K8S_TestAlert",
             "K8S_PenTestToolsKubeHunter",
             "K8S_ClusterAdminBinding",
             "VIGIL_ImpersonationPrivileged",
-            "VIGIL_AnonymousRequestAllowed");
+            "VIGIL_AnonymousRequestAllowed",
+            "VIGIL_SensitiveRequestRefused",
+            "VIGIL_SystemPrincipalFromPublicIP");
     assertThat(catalogue.get("K8S_SensitiveMount")).isPresent();
     assertThat(catalogue.get("VIGIL_DisallowedUser")).as("opt-in, off by default").isEmpty();
     assertThat(catalogue.get("K8S_Nothing")).isEmpty();

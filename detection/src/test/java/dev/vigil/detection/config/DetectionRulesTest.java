@@ -65,7 +65,8 @@ class DetectionRulesTest {
     assertThat(privileged.trustsNamespace("sandbox")).as("global section applies").isTrue();
     assertThat(rules.enabled("VIGIL_NodePortService")).isFalse();
     assertThat(catalogue(rules).alertTypes()).doesNotContain("VIGIL_NodePortService");
-    assertThat(rules.sources()).containsExactly("detection-defaults.yaml", file.toString());
+    assertThat(rules.sources())
+        .containsExactly("well-known-principals.yaml", "detection-defaults.yaml", file.toString());
   }
 
   @Test

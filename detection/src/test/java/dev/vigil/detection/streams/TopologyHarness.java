@@ -113,6 +113,14 @@ public final class TopologyHarness implements AutoCloseable {
     raw.pipeInput(new TestRecord<>(key, value, h, clock));
   }
 
+  /** Sends an event as the gateway would have received it at {@code at} (record time and header). */
+  public void sendAt(Instant at, String json) {
+    clock = at;
+    raw.pipeInput(
+        new TestRecord<>(
+            keyOf(json), json.getBytes(StandardCharsets.UTF_8), gatewayHeaders(at.toEpochMilli()), at));
+  }
+
   public Instant clock() {
     return clock;
   }

@@ -3,17 +3,11 @@ package dev.vigil.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.vigil.app.settings.VigilConfig;
-import dev.vigil.kafkalocal.EmbeddedKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.EnumSet;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,70 +21,37 @@ import org.junit.jupiter.api.io.TempDir;
 class DetectFailoverIT {
   @TempDir Path dir;
 
-  static Process child(Path data, Path output, String... args) throws Exception {
-    List<String> command = new java.util.ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx384m", "-Dvigil.log.dir=" + data.resolve("logs"), "-cp", System.getProperty("java.class.path"),
-        Vigil.class.getName()));
-    command.addAll(List.of(args));
-    command.addAll(List.of("--data-dir", data.toString(), "--bind", "127.0.0.1"));
-    return new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile())).start();
-  }
-
-  static int activeMembers(Admin admin, String group) throws Exception {
-    ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group))
-        .describedGroups().get(group).get();
-    return (int) description.members().stream().filter(m -> !m.assignment().topicPartitions().isEmpty()).count();
-  }
-
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void killNineOfADetectInstanceMidStreamLosesAndDuplicatesNothing() throws Exception {
-    Path front = dir.resolve("front");
-    Path detectBData = dir.resolve("detect-b");
-    Path detectBOut = dir.resolve("detect-b.out");
-    try (EmbeddedKafka kafka = EmbeddedKafka.startTemporary();
-        VigilServer gatewayAndApi = VigilServer.start(VigilConfig.forTests(front)
-            .withRoles(EnumSet.of(Role.GATEWAY, Role.ALERTS_API), kafka.bootstrapServers()));
-        VigilServer detectA = VigilServer.start(VigilConfig.forTests(dir.resolve("detect-a"))
-            .withRoles(EnumSet.of(Role.DETECT), kafka.bootstrapServers()));
-        Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-      Process detectB = child(detectBData, detectBOut, "detect", "--kafka-bootstrap", kafka.bootstrapServers(),
-          "--port", "0");
-      try {
-        await().atMost(Duration.ofSeconds(120)).until(() -> Files.readString(detectBOut).contains("Vigil is ready"));
-        await().atMost(Duration.ofSeconds(60)).until(() -> activeMembers(admin, "vigil-detection") == 2);
+    try (SplitRoles roles = SplitRoles.start(dir)) {
+      Process detectB = roles.detectB;
+      Https https = Https.of(roles.gatewayAndApi);
+      String adminToken = Files.readString(roles.front.resolve("admin.token")).trim();
+      String token = https.addCluster(adminToken, "failover");
+      LoadClient load = new LoadClient(https, token, 3, 5, Duration.ofMillis(200), MarkerTally.events("detect"))
+          .paced(Duration.ofMillis(50)).start();
+      await().atMost(Duration.ofSeconds(60)).until(() -> load.acknowledged.size() >= 400);
+      detectB.destroyForcibly();
+      assertThat(detectB.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      long killedAt = System.nanoTime();
+      int acknowledgedAtKill = load.acknowledged.size();
+      await().atMost(Duration.ofSeconds(90)).until(() -> SplitRoles.activeMembers(roles.admin, "vigil-detection") == 1);
+      long takeoverMs = (System.nanoTime() - killedAt) / 1_000_000;
+      await().atMost(Duration.ofSeconds(60)).until(() -> load.acknowledged.size() >= acknowledgedAtKill + 400);
+      load.stop(Duration.ofSeconds(30));
 
-        Https https = Https.of(gatewayAndApi);
-        String adminToken = Files.readString(front.resolve("admin.token")).trim();
-        String token = https.addCluster(adminToken, "failover");
-        LoadClient load = new LoadClient(https, token, 3, 5, Duration.ofMillis(200), MarkerTally.events("detect"))
-            .paced(Duration.ofMillis(50)).start();
-        await().atMost(Duration.ofSeconds(60)).until(() -> load.acknowledged.size() >= 400);
-        detectB.destroyForcibly();
-        assertThat(detectB.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        long killedAt = System.nanoTime();
-        int acknowledgedAtKill = load.acknowledged.size();
-        await().atMost(Duration.ofSeconds(90)).until(() -> activeMembers(admin, "vigil-detection") == 1);
-        long takeoverMs = (System.nanoTime() - killedAt) / 1_000_000;
-        await().atMost(Duration.ofSeconds(60)).until(() -> load.acknowledged.size() >= acknowledgedAtKill + 400);
-        load.stop(Duration.ofSeconds(30));
-
-        MarkerTally tally = MarkerTally.read(Map.of("bootstrap.servers", kafka.bootstrapServers()),
-            load.acknowledged, Duration.ofSeconds(120), Duration.ofSeconds(3));
-        System.out.printf("DETECT-FAILOVER acknowledged=%d (at kill %d) lost=%d %s; survivor alone in the group "
-                + "%d ms after the kill; refusals=%d%n",
-            load.acknowledged.size(), acknowledgedAtKill, tally.lost(load.acknowledged), tally.summary(),
-            takeoverMs, load.refusals.size());
-        assertThat(tally.lost(load.acknowledged)).as("acknowledged events missing from the raw topic").isZero();
-        assertThat(tally.mismatches()).as("markers not processed exactly once").isEmpty();
-        assertThat(load.refusals).as("the gateway was not disturbed, so no event was sent twice").isEmpty();
-        assertThat(tally.raw.values()).allMatch(n -> n == 1);
-        assertThat(detectA.ready()).isTrue();
-      } finally {
-        detectB.destroyForcibly();
-      }
+      MarkerTally tally = MarkerTally.read(Map.of("bootstrap.servers", roles.kafka.bootstrapServers()),
+          load.acknowledged, Duration.ofSeconds(120), Duration.ofSeconds(3));
+      System.out.printf("DETECT-FAILOVER acknowledged=%d (at kill %d) lost=%d %s; survivor alone in the group "
+              + "%d ms after the kill; refusals=%d%n",
+          load.acknowledged.size(), acknowledgedAtKill, tally.lost(load.acknowledged), tally.summary(),
+          takeoverMs, load.refusals.size());
+      assertThat(tally.lost(load.acknowledged)).as("acknowledged events missing from the raw topic").isZero();
+      assertThat(tally.mismatches()).as("markers not processed exactly once").isEmpty();
+      assertThat(load.refusals).as("the gateway was not disturbed, so no event was sent twice").isEmpty();
+      assertThat(tally.raw.values()).allMatch(n -> n == 1);
+      assertThat(roles.detectA.ready()).isTrue();
     }
   }
 }

@@ -22,13 +22,18 @@ class KafkaDownIT {
     }
   }
 
+  /** A cluster whose first push was accepted, and then the broker stopped; returns its token. */
+  private String connectedThenBrokerGone(String cluster) throws Exception {
+    f = new GatewayFixture(IngestLimits.defaults());
+    String token = f.registerCluster(cluster);
+    assertThat(f.push(token, EVENT).statusCode()).isEqualTo(200);
+    f.kafka.close();
+    return token;
+  }
+
   @Test
   void pushAnswers503WithRetryAfterWhenTheBrokerIsGone() throws Exception {
-    f = new GatewayFixture(IngestLimits.defaults());
-    String token = f.registerCluster("lonely");
-    assertThat(f.push(token, EVENT).statusCode()).isEqualTo(200);
-
-    f.kafka.close();
+    String token = connectedThenBrokerGone("lonely");
     // The request timeout of the fixture's client (30 s) fails the test if the gateway hangs.
     HttpResponse<String> response = f.push(token, EVENT);
 
@@ -40,11 +45,7 @@ class KafkaDownIT {
 
   @Test
   void onceTheBackgroundProbeFindsNoBrokerRequestsAreRefusedBeforeAnythingIsSent() throws Exception {
-    f = new GatewayFixture(IngestLimits.defaults());
-    String token = f.registerCluster("refused");
-    assertThat(f.push(token, EVENT).statusCode()).isEqualTo(200);
-
-    f.kafka.close();
+    String token = connectedThenBrokerGone("refused");
     // No request has failed yet: only the background probe can have found Kafka gone.
     Awaitility.await().atMost(Duration.ofSeconds(30)).until(f.gateway::kafkaUnavailable);
     HttpResponse<String> response = f.push(token, EVENT);

@@ -24,10 +24,20 @@ final class LoadClient implements AutoCloseable {
   /** One answer other than 200: its status (0 for an I/O error), time, and whether Retry-After came. */
   record Refusal(long atNanos, int status, long micros, boolean retryAfter) {}
 
+  /** The {@code seq}-th event of client thread {@code thread}. */
+  interface Events {
+    byte[] create(int thread, long seq);
+  }
+
+  /** Every event a test-alert event of the same namespace: they all raise or update one alert. */
+  static final Events ONE_ALERT = (thread, seq) -> TestAlertEvent.create("load-" + thread + "-" + (seq % 3), Instant.now());
+
   private final Https https;
   private final String token;
   private final int batchSize;
   private final Duration retryDelay;
+  private final Events events;
+  private volatile Duration pause = Duration.ZERO;
   private final List<Thread> threads = new ArrayList<>();
   private volatile boolean stopping;
   private volatile long hardDeadlineNanos = Long.MAX_VALUE;
@@ -39,6 +49,11 @@ final class LoadClient implements AutoCloseable {
   final AtomicLong lastOkNanos = new AtomicLong();
 
   LoadClient(Https https, String token, int threadCount, int batchSize, Duration retryDelay) {
+    this(https, token, threadCount, batchSize, retryDelay, ONE_ALERT);
+  }
+
+  LoadClient(Https https, String token, int threadCount, int batchSize, Duration retryDelay, Events events) {
+    this.events = events;
     this.https = https;
     this.token = token;
     this.batchSize = batchSize;
@@ -51,17 +66,24 @@ final class LoadClient implements AutoCloseable {
     }
   }
 
+  /** Waits {@code between} after each acknowledged batch: a steady stream rather than flat out. */
+  LoadClient paced(Duration between) {
+    this.pause = between;
+    return this;
+  }
+
   LoadClient start() {
     threads.forEach(Thread::start);
     return this;
   }
 
   private void run(int id) {
+    long seq = 0;
     while (!stopping) {
       List<String> ids = new ArrayList<>();
       ByteArrayOutputStream body = new ByteArrayOutputStream();
       for (int i = 0; i < batchSize; i++) {
-        byte[] event = TestAlertEvent.create("load-" + id + "-" + (i % 3), Instant.now());
+        byte[] event = events.create(id, seq++);
         try {
           ids.add(Json.mapper().readTree(event).path("auditID").asText());
         } catch (IOException e) {
@@ -98,6 +120,14 @@ final class LoadClient implements AutoCloseable {
         if (status == 200) {
           acknowledged.addAll(ids);
           lastOkNanos.set(System.nanoTime());
+          if (!pause.isZero()) {
+            try {
+              Thread.sleep(pause.toMillis());
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              return;
+            }
+          }
           break;
         }
         refusals.add(new Refusal(start, status, micros, retryAfter));

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vigil.app.settings.VigilConfig;
-import dev.vigil.kafkalocal.EmbeddedKafka;
 import dev.vigil.schemas.Json;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -15,14 +13,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,47 +59,19 @@ class RolesTakeoverIT {
     return alerts;
   }
 
-  private Process detectChild(String bootstrap, Path data, Path output) throws Exception {
-    return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx384m", "-Dvigil.log.dir=" + data.resolve("logs"), "-cp", System.getProperty("java.class.path"),
-        Vigil.class.getName(), "detect", "--kafka-bootstrap", bootstrap, "--data-dir", data.toString(),
-        "--port", "0", "--bind", "127.0.0.1")
-        .redirectErrorStream(true).redirectOutput(output.toFile()).start();
-  }
-
-  private static int members(Admin admin) throws Exception {
-    ConsumerGroupDescription group = admin.describeConsumerGroups(List.of("vigil-detection"))
-        .describedGroups().get("vigil-detection").get();
-    return (int) group.members().stream().filter(m -> !m.assignment().topicPartitions().isEmpty()).count();
-  }
-
   @Test
   void theSurvivingDetectInstanceTakesOverWithNothingLostAndNothingDuplicated() throws Exception {
-    Path front = dir.resolve("front");
     Path token = dir.resolve("demo.token");
-    Path childOutput = dir.resolve("detect-b.out");
-    try (EmbeddedKafka kafka = EmbeddedKafka.startTemporary();
-        VigilServer gatewayAndApi = VigilServer.start(VigilConfig.forTests(front)
-            .withRoles(EnumSet.of(Role.GATEWAY, Role.ALERTS_API), kafka.bootstrapServers()));
-        VigilServer detectA = VigilServer.start(VigilConfig.forTests(dir.resolve("detect-a"))
-            .withRoles(EnumSet.of(Role.DETECT), kafka.bootstrapServers()));
-        Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-      Process detectB = detectChild(kafka.bootstrapServers(), dir.resolve("detect-b"), childOutput);
-      try {
-        await().atMost(Duration.ofSeconds(90)).until(() -> Files.readString(childOutput).contains("Vigil is ready"));
-        await().atMost(Duration.ofSeconds(60)).until(() -> members(admin) == 2);
+    try (SplitRoles roles = SplitRoles.start(dir)) {
+      Path front = roles.front;
+      Run add = vigil("cluster", "add", "demo", "--data-dir", front.toString(), "--token-out", token.toString());
+      assertThat(add.exit()).as(add.err()).isZero();
+      Run first = vigil("send", "--token-file", token.toString(), "--data-dir", front.toString(),
+          events(0, EVENTS / 2).toString());
+      assertThat(first.out()).as(first.err()).contains("accepted " + EVENTS / 2 + ", rejected 0");
+      await().atMost(Duration.ofSeconds(60)).until(() -> testAlerts(front).size() == EVENTS / 2);
 
-        Run add = vigil("cluster", "add", "demo", "--data-dir", front.toString(), "--token-out", token.toString());
-        assertThat(add.exit()).as(add.err()).isZero();
-        Run first = vigil("send", "--token-file", token.toString(), "--data-dir", front.toString(),
-            events(0, EVENTS / 2).toString());
-        assertThat(first.out()).as(first.err()).contains("accepted " + EVENTS / 2 + ", rejected 0");
-        await().atMost(Duration.ofSeconds(60)).until(() -> testAlerts(front).size() == EVENTS / 2);
-
-        detectB.destroyForcibly().waitFor();
-      } finally {
-        detectB.destroyForcibly();
-      }
+      roles.detectB.destroyForcibly().waitFor();
 
       Run second = vigil("send", "--token-file", token.toString(), "--data-dir", front.toString(),
           events(EVENTS / 2, EVENTS).toString());
@@ -127,7 +93,7 @@ class RolesTakeoverIT {
           EVENTS, alerts.size(), namespaces.size(), expected.size());
       assertThat(alerts).hasSize(EVENTS);
       assertThat(namespaces).isEqualTo(expected);
-      assertThat(detectA.ready()).isTrue();
+      assertThat(roles.detectA.ready()).isTrue();
     }
   }
 }

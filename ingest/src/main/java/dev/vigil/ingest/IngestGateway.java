@@ -17,6 +17,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -30,6 +32,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -81,6 +85,12 @@ public final class IngestGateway implements AutoCloseable {
 
   private final AtomicBoolean probing = new AtomicBoolean();
 
+  /** Whether any broker answers, probed in the background; null for a gateway given its producer. */
+  private final BrokerHealth health;
+
+  /** Requests waiting for Kafka: answered 503 at once when {@link #health} finds Kafka down. */
+  private final Set<CompletableFuture<IngestResult>> waiting = ConcurrentHashMap.newKeySet();
+
   /** Per-cluster admission while detection is behind; null when the process runs without it. */
   private volatile FairAdmission admission;
   private final Counter acceptedEvents;
@@ -94,10 +104,16 @@ public final class IngestGateway implements AutoCloseable {
    */
   public IngestGateway(
       Map<String, Object> kafkaClientConfig, IngestLimits limits, MeterRegistry registry) {
-    this(new KafkaProducer<>(producerConfig(kafkaClientConfig, limits)), limits, registry);
+    this(new KafkaProducer<>(producerConfig(kafkaClientConfig, limits)), limits, registry,
+        Admin.create(healthConfig(kafkaClientConfig)));
   }
 
   IngestGateway(Producer<String, byte[]> producer, IngestLimits limits, MeterRegistry registry) {
+    this(producer, limits, registry, null);
+  }
+
+  private IngestGateway(
+      Producer<String, byte[]> producer, IngestLimits limits, MeterRegistry registry, Admin healthAdmin) {
     this.producer = producer;
     this.limits = limits;
     this.registry = registry;
@@ -115,6 +131,7 @@ public final class IngestGateway implements AutoCloseable {
         new ScheduledThreadPoolExecutor(1, daemonThreads("vigil-ingest-timer-"));
     scheduler.setRemoveOnCancelPolicy(true);
     this.timer = scheduler;
+    this.health = healthAdmin == null ? null : new BrokerHealth(healthAdmin, scheduler, this::kafkaDown);
     this.acceptedEvents =
         Counter.builder("vigil.ingest.events")
             .description("Audit events received, by outcome")
@@ -129,6 +146,27 @@ public final class IngestGateway implements AutoCloseable {
         .description("Event bytes waiting for Kafka acknowledgement")
         .baseUnit("bytes")
         .register(registry);
+  }
+
+  private static Map<String, Object> healthConfig(Map<String, Object> base) {
+    Map<String, Object> config = new HashMap<>(base);
+    config.put(AdminClientConfig.CLIENT_ID_CONFIG, "vigil-ingest-health");
+    return config;
+  }
+
+  /**
+   * Kafka stopped answering: every request still waiting is answered now rather than at the ack
+   * timeout, and from now on each one is refused at once until a request gets through again.
+   */
+  private void kafkaDown() {
+    unavailableSince.compareAndSet(0, System.nanoTime());
+    for (CompletableFuture<IngestResult> request : waiting) {
+      request.completeExceptionally(
+          new KafkaUnavailableException(
+              "Kafka stopped answering while these events waited for its acknowledgement: some may "
+                  + "have been written, so a retry may duplicate them; retry later",
+              null));
+    }
   }
 
   /**
@@ -173,16 +211,16 @@ public final class IngestGateway implements AutoCloseable {
       return CompletableFuture.failedFuture(
           new IllegalArgumentException("only a cluster caller can send audit events"));
     }
+    long silent = health == null ? 0 : health.downSince();
+    if (silent != 0) {
+      // No broker answers: refuse before sending anything, without a probe request that would wait.
+      return refusedAtOnce("Kafka has not answered for ", silent);
+    }
     long down = unavailableSince.get();
     boolean probe = false;
     if (down != 0) {
       if (!probing.compareAndSet(false, true)) {
-        return CompletableFuture.failedFuture(
-            new KafkaUnavailableException(
-                "Kafka has not acknowledged events for "
-                    + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - down)
-                    + " s; retry later",
-                null));
+        return refusedAtOnce("Kafka has not acknowledged events for ", down);
       }
       probe = true;
     }
@@ -194,8 +232,10 @@ public final class IngestGateway implements AutoCloseable {
     }
     CompletableFuture<IngestResult> result = new CompletableFuture<>();
     boolean isProbe = probe;
+    waiting.add(result);
     result.whenComplete(
         (r, e) -> {
+          waiting.remove(result);
           if (e == null) {
             FairAdmission fair = admission;
             if (fair != null) {
@@ -228,12 +268,23 @@ public final class IngestGateway implements AutoCloseable {
                     new KafkaUnavailableException(
                         "Kafka did not acknowledge the events within "
                             + limits.ackTimeout().toMillis()
-                            + " ms; retry later",
+                            + " ms: some may have been written, so a retry may duplicate them; "
+                            + "retry later",
                         null)),
             limits.ackTimeout().toMillis(),
             TimeUnit.MILLISECONDS);
     result.whenComplete((r, e) -> deadline.cancel(false));
     return result;
+  }
+
+  /** A 503 answered before anything of the request went to the producer: a retry duplicates nothing. */
+  private static CompletableFuture<IngestResult> refusedAtOnce(String what, long sinceNanos) {
+    return CompletableFuture.failedFuture(
+        new KafkaUnavailableException(
+            what
+                + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - sinceNanos)
+                + " s; nothing of this request was written; retry later",
+            null));
   }
 
   private void endProbe(boolean probe) {
@@ -376,7 +427,8 @@ public final class IngestGateway implements AutoCloseable {
             result.completeExceptionally(
                 new KafkaUnavailableException(
                     "Kafka did not accept the events (" + e.getClass().getSimpleName() + ": "
-                        + e.getMessage() + "); retry later",
+                        + e.getMessage() + "): some may have been written, so a retry may "
+                        + "duplicate them; retry later",
                     e));
           } else {
             acceptedEvents.increment(outcome.accepted());
@@ -453,6 +505,9 @@ public final class IngestGateway implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       workers.shutdownNow();
+    }
+    if (health != null) {
+      health.close();
     }
     producer.close(Duration.ofSeconds(5));
     timer.shutdownNow();

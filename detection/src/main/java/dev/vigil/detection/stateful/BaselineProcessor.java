@@ -3,10 +3,13 @@ package dev.vigil.detection.stateful;
 import dev.vigil.detection.parsing.AuditRecord;
 import dev.vigil.detection.stateful.BaselineRule.Novelty;
 import dev.vigil.schemas.AuditEvent;
+import dev.vigil.schemas.ClusterKeys;
 import dev.vigil.schemas.Finding;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -23,11 +26,20 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>An item's last-seen time is rewritten only when it moved by more than {@link #touchMs}, which
  * keeps the changelog quiet for items seen on every request. Entries older than the TTL (in event
  * time, against the newest event this processor saw) are deleted by a wall-clock sweep.
+ *
+ * <p>The learning period is the <em>cluster's</em>: it ends {@code baselineLearning} after the
+ * earliest event (event time) this task saw of the record's {@code workspace/cluster}, kept in the
+ * subjects store under {@code NUL cluster NUL workspace/cluster}. A week of backfilled history
+ * therefore ends it, and a principal first seen after it is judged at once rather than becoming
+ * its own baseline for a week. A backfilled record older than the horizon ({@link
+ * AuditRecord#historical}) is learned and never reported.
  */
 final class BaselineProcessor implements Processor<String, AuditRecord, String, Finding> {
 
   static final char SEPARATOR = '\u0000';
   private static final Duration SWEEP_EVERY = Duration.ofMinutes(10);
+  /** Clusters whose learning start is held in memory; past it the cache starts over. */
+  private static final int MAX_CACHED_CLUSTERS = 10_000;
 
   private final BaselineRule rule;
   private final String subjectsName;
@@ -40,11 +52,14 @@ final class BaselineProcessor implements Processor<String, AuditRecord, String, 
   private ProcessorContext<String, Finding> context;
   private KeyValueStore<String, SubjectState> subjects;
   private KeyValueStore<String, Long> items;
+  private final long horizonMs;
+  private final Map<String, SubjectState> clusters = new HashMap<>();
   private long newestMs = Long.MIN_VALUE;
 
   BaselineProcessor(BaselineRule rule, String subjectsName, String itemsName, StatefulConfig config,
-      StatefulMetrics metrics) {
+      StatefulMetrics metrics, Duration backfillHorizon) {
     this.rule = rule;
+    this.horizonMs = backfillHorizon.toMillis();
     this.subjectsName = subjectsName;
     this.itemsName = itemsName;
     this.learningMs = config.baselineLearning().toMillis();
@@ -65,11 +80,12 @@ final class BaselineProcessor implements Processor<String, AuditRecord, String, 
   @Override
   public void process(Record<String, AuditRecord> record) {
     AuditEvent event = record.value().event();
+    long t = event.stageTimestamp().toEpochMilli();
+    long learningStart = clusterSeen(record.value(), t);
     List<String> seen = rule.items(event);
     if (seen.isEmpty()) {
       return;
     }
-    long t = event.stageTimestamp().toEpochMilli();
     newestMs = Math.max(newestMs, t);
     String subject = record.key();
     SubjectState state = subjects.get(subject);
@@ -80,7 +96,7 @@ final class BaselineProcessor implements Processor<String, AuditRecord, String, 
       state = new SubjectState(Math.min(state.learningStartMs(), t), Math.max(state.lastSeenMs(), t));
       subjects.put(subject, state);
     }
-    boolean learningNow = t < state.learningStartMs() + learningMs;
+    boolean learningNow = t < learningStart + learningMs;
     List<String> novel = null;
     for (int i = 0; i < seen.size(); i++) {
       String item = seen.get(i);
@@ -97,13 +113,43 @@ final class BaselineProcessor implements Processor<String, AuditRecord, String, 
         items.put(key, t);
       }
     }
-    if (novel != null) {
+    if (novel != null && record.value().historical(context.currentSystemTimeMs(), horizonMs)) {
+      metrics.historical();
+    } else if (novel != null) {
       Novelty novelty = rule.describe(record.value(), novel, learning);
       Finding finding = StatefulFindings.single(rule.info(), novelty.severity(), record.value(),
           novelty.entity(), novelty.entities(), novelty.description(), novelty.evidence());
       context.forward(record.withKey(finding.fingerprint()).withValue(finding));
       metrics.finding();
     }
+  }
+
+  /**
+   * Records that the cluster of {@code record} was active at {@code t}; returns the start of its
+   * learning period, its earliest event time. Held in memory, written when it moves earlier or its
+   * last-seen time moved by more than {@link #touchMs}.
+   */
+  private long clusterSeen(AuditRecord record, long t) {
+    String key = SEPARATOR + "cluster" + SEPARATOR
+        + ClusterKeys.of(record.workspace(), record.cluster());
+    SubjectState state = clusters.get(key);
+    if (state == null) {
+      state = subjects.get(key);
+    }
+    SubjectState updated = state == null ? new SubjectState(t, t)
+        : t < state.learningStartMs() || t - state.lastSeenMs() > touchMs
+            ? new SubjectState(Math.min(state.learningStartMs(), t), Math.max(state.lastSeenMs(), t))
+            : state;
+    if (updated != state) {
+      subjects.put(key, updated);
+    }
+    if (updated != state || !clusters.containsKey(key)) {
+      if (clusters.size() >= MAX_CACHED_CLUSTERS) {
+        clusters.clear();
+      }
+      clusters.put(key, updated);
+    }
+    return updated.learningStartMs();
   }
 
   private void sweep() {
@@ -131,5 +177,6 @@ final class BaselineProcessor implements Processor<String, AuditRecord, String, 
       }
     }
     expired.forEach(subjects::delete);
+    clusters.keySet().removeAll(expired);
   }
 }

@@ -3,13 +3,10 @@ package dev.vigil.detection.stateful;
 import dev.vigil.detection.parsing.AuditRecord;
 import dev.vigil.detection.stateful.BaselineRule.Novelty;
 import dev.vigil.schemas.AuditEvent;
-import dev.vigil.schemas.ClusterKeys;
 import dev.vigil.schemas.Finding;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -28,8 +25,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * time, against the newest event this processor saw) are deleted by a wall-clock sweep.
  *
  * <p>The learning period is the <em>cluster's</em>: it ends {@code baselineLearning} after the
- * earliest event (event time) this task saw of the record's {@code workspace/cluster}, kept in the
- * subjects store under {@code NUL cluster NUL workspace/cluster}. A week of backfilled history
+ * earliest event (event time) detection saw of the record's {@code workspace/cluster} ({@link
+ * ClusterClock}). A week of backfilled history
  * therefore ends it, and a principal first seen after it is judged at once rather than becoming
  * its own baseline for a week. A backfilled record older than the horizon ({@link
  * AuditRecord#historical}) is learned and never reported.
@@ -38,8 +35,6 @@ final class BaselineProcessor implements Processor<String, AuditRecord, String, 
 
   static final char SEPARATOR = '\u0000';
   private static final Duration SWEEP_EVERY = Duration.ofMinutes(10);
-  /** Clusters whose learning start is held in memory; past it the cache starts over. */
-  private static final int MAX_CACHED_CLUSTERS = 10_000;
 
   private final BaselineRule rule;
   private final String subjectsName;
@@ -53,7 +48,7 @@ final class BaselineProcessor implements Processor<String, AuditRecord, String, 
   private KeyValueStore<String, SubjectState> subjects;
   private KeyValueStore<String, Long> items;
   private final long horizonMs;
-  private final Map<String, SubjectState> clusters = new HashMap<>();
+  private final ClusterClock clock = new ClusterClock();
   private long newestMs = Long.MIN_VALUE;
 
   BaselineProcessor(BaselineRule rule, String subjectsName, String itemsName, StatefulConfig config,
@@ -74,6 +69,7 @@ final class BaselineProcessor implements Processor<String, AuditRecord, String, 
     this.context = context;
     this.subjects = context.getStateStore(subjectsName);
     this.items = context.getStateStore(itemsName);
+    clock.init(context);
     context.schedule(SWEEP_EVERY, PunctuationType.WALL_CLOCK_TIME, now -> sweep());
   }
 
@@ -81,7 +77,7 @@ final class BaselineProcessor implements Processor<String, AuditRecord, String, 
   public void process(Record<String, AuditRecord> record) {
     AuditEvent event = record.value().event();
     long t = event.stageTimestamp().toEpochMilli();
-    long learningStart = clusterSeen(record.value(), t);
+    long learningStart = clock.learningStart(record.value(), t);
     List<String> seen = rule.items(event);
     if (seen.isEmpty()) {
       return;
@@ -124,34 +120,6 @@ final class BaselineProcessor implements Processor<String, AuditRecord, String, 
     }
   }
 
-  /**
-   * Records that the cluster of {@code record} was active at {@code t}; returns the start of its
-   * learning period, its earliest event time. Held in memory, written when it moves earlier or its
-   * last-seen time moved by more than {@link #touchMs}.
-   */
-  private long clusterSeen(AuditRecord record, long t) {
-    String key = SEPARATOR + "cluster" + SEPARATOR
-        + ClusterKeys.of(record.workspace(), record.cluster());
-    SubjectState state = clusters.get(key);
-    if (state == null) {
-      state = subjects.get(key);
-    }
-    SubjectState updated = state == null ? new SubjectState(t, t)
-        : t < state.learningStartMs() || t - state.lastSeenMs() > touchMs
-            ? new SubjectState(Math.min(state.learningStartMs(), t), Math.max(state.lastSeenMs(), t))
-            : state;
-    if (updated != state) {
-      subjects.put(key, updated);
-    }
-    if (updated != state || !clusters.containsKey(key)) {
-      if (clusters.size() >= MAX_CACHED_CLUSTERS) {
-        clusters.clear();
-      }
-      clusters.put(key, updated);
-    }
-    return updated.learningStartMs();
-  }
-
   private void sweep() {
     if (newestMs == Long.MIN_VALUE) {
       return;
@@ -177,6 +145,5 @@ final class BaselineProcessor implements Processor<String, AuditRecord, String, 
       }
     }
     expired.forEach(subjects::delete);
-    clusters.keySet().removeAll(expired);
   }
 }

@@ -29,6 +29,7 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * staged ─▶ principal-key-v1
+ *        ─▶ cluster-clock-report-v1 ─▶ vigil.cluster-clock.v1 ─▶ [cluster-clock-v1] (global store)
  *        ─▶ stateful-live-only-v1 (drops history older than the backfill horizon) ─▶ windows,
  *             sequence and threat intel below; baselines read the stream before it
  *        ─▶ forbidden-burst-detect-v1     [forbidden-burst-v2]                      ─▶ vigil.findings.v1
@@ -102,6 +103,7 @@ public final class StatefulTopology {
             (key, record) ->
                 ClusterKeys.rawKey(record.workspace(), record.cluster(), record.event().username()),
             Named.as(PRINCIPAL_KEY));
+    ClusterClock.addTo(builder, staged);
     KStream<String, AuditRecord> live =
         staged.processValues(
             () -> new LiveOnlyProcessor(backfillHorizon, null), Named.as(LIVE_ONLY));

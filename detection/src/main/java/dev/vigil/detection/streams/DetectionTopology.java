@@ -30,6 +30,7 @@ import org.apache.kafka.streams.state.Stores;
  * vigil.audit.raw.v1 ─▶ parse-audit-v1 ─▶ audit-route-v1-rejected ─▶ vigil.audit.dlq.v1 (+ vigil-reason)
  *                                      └▶ audit-route-v1-valid ─▶ stage-filter-v1 [stage-dedup-v2]
  *                                                               ─▶ detect-live-only-v1 ─▶ detect-v1 ─▶ vigil.findings.v1
+ *                                                                  (rules in shadow mode: ─▶ vigil.findings.shadow.v1, sampled)
  *                                                               ─▶ stateful detectors ─▶ vigil.findings.v1
  * </pre>
  *
@@ -125,13 +126,15 @@ public final class DetectionTopology {
                                       metrics),
                               Named.as(STAGE_FILTER),
                               STAGE_DEDUP_STORE);
-                  staged
-                      .processValues(
-                          () ->
-                              new LiveOnlyProcessor(
-                                  config.backfillHorizon(), metrics.historicalCounter()),
-                          Named.as(LIVE_ONLY))
-                      .process(() -> new DetectProcessor(catalogue, metrics), Named.as(DETECT))
+                  KStream<String, Finding> detected =
+                      staged
+                          .processValues(
+                              () ->
+                                  new LiveOnlyProcessor(
+                                      config.backfillHorizon(), metrics.historicalCounter()),
+                              Named.as(LIVE_ONLY))
+                          .process(() -> new DetectProcessor(catalogue, metrics), Named.as(DETECT));
+                  ShadowFindings.split(detected, catalogue, config.meterRegistry())
                       .to(
                           findings.name(),
                           Produced.with(findings.keySerde(), findings.valueSerde())

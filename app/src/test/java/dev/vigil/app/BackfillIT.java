@@ -1,5 +1,6 @@
 package dev.vigil.app;
 
+import static dev.vigil.app.SigmaRulesIT.vigil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -7,8 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.app.settings.VigilConfig;
 import dev.vigil.schemas.Json;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,25 +35,21 @@ class BackfillIT {
 
   @TempDir Path dir;
 
-  record Run(int exit, String out, String err) {}
-
-  Run vigil(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = Vigil.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
-    return new Run(exit, out.toString(), err.toString());
-  }
-
-  List<JsonNode> alertsOfType(String type) throws Exception {
-    Run run = vigil("alerts", "--json", "--data-dir", dir.toString());
+  /** The alerts of {@code type} of the local vigil up in {@code dir}. */
+  static List<JsonNode> alertsOfType(Path dir, String type) throws Exception {
+    var run = vigil("alerts", "--json", "--data-dir", dir.toString());
     assertThat(run.exit()).as(run.err()).isZero();
     List<JsonNode> alerts = new ArrayList<>();
     for (JsonNode alert : Json.mapper().readTree(run.out())) {
-      if (alert.path("alertType").asText().equals(type)) {
+      if (type == null || alert.path("alertType").asText().equals(type)) {
         alerts.add(alert);
       }
     }
     return alerts;
+  }
+
+  private List<JsonNode> alertsOfType(String type) throws Exception {
+    return alertsOfType(dir, type);
   }
 
   static String read(String user, String resource, String namespace, String agent, Instant at) {
@@ -92,11 +87,11 @@ class BackfillIT {
   void eightDaysOfBackfilledHistoryMakeAFirstSeenSecretReadAlertOnDayOne() throws Exception {
     Path token = dir.resolve("demo.token");
     try (VigilServer server = VigilServer.start(VigilConfig.forTests(dir))) {
-      Run add = vigil("cluster", "add", "demo", "--data-dir", dir.toString(), "--token-out", token.toString());
+      var add = vigil("cluster", "add", "demo", "--data-dir", dir.toString(), "--token-out", token.toString());
       assertThat(add.exit()).as(add.err()).isZero();
       Instant now = Instant.now();
 
-      Run backfill = vigil("send", "--backfill", "--token-file", token.toString(), "--data-dir",
+      var backfill = vigil("send", "--backfill", "--token-file", token.toString(), "--data-dir",
           dir.toString(), history(now).toString());
       assertThat(backfill.exit()).as(backfill.err()).isZero();
       assertThat(backfill.out()).contains("accepted 574, rejected 0");
@@ -120,7 +115,7 @@ class BackfillIT {
       Path live = Files.write(dir.resolve("live.jsonl"), List.of(
           read("alice@example.com", "secrets", "team-a", "kubectl/v1.30.2", now),
           read("mallory@example.com", "secrets", "payments", "curl/8.5.0", now.plusSeconds(1))));
-      Run send = vigil("send", "--token-file", token.toString(), "--data-dir", dir.toString(), live.toString());
+      var send = vigil("send", "--token-file", token.toString(), "--data-dir", dir.toString(), live.toString());
       assertThat(send.out()).as(send.err()).contains("accepted 2, rejected 0");
 
       await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))

@@ -1,5 +1,6 @@
 package dev.vigil.app;
 
+import static dev.vigil.app.SigmaRulesIT.vigil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,8 +11,6 @@ import dev.vigil.app.settings.VigilConfig;
 import dev.vigil.schemas.Json;
 import dev.vigil.schemas.Topic;
 import dev.vigil.schemas.Topics;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,15 +54,6 @@ class RulesBacktestIT {
   @TempDir Path liveRules;
   @TempDir Path candidateRules;
 
-  record Run(int exit, String out, String err) {}
-
-  static Run vigil(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = Vigil.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
-    return new Run(exit, out.toString(), err.toString());
-  }
-
   static String event(String user, String verb, String resource, String name, int code, Instant at) {
     ObjectNode event = Json.mapper().createObjectNode();
     event.put("kind", "Event").put("apiVersion", "audit.k8s.io/v1").put("level", "Metadata")
@@ -79,16 +69,8 @@ class RulesBacktestIT {
     return event.toString();
   }
 
-  List<JsonNode> alerts() throws Exception {
-    Run run = vigil("alerts", "--json", "--data-dir", dir.toString());
-    assertThat(run.exit()).as(run.err()).isZero();
-    List<JsonNode> alerts = new ArrayList<>();
-    Json.mapper().readTree(run.out()).forEach(alerts::add);
-    return alerts;
-  }
-
   boolean hasAlert(String type) throws Exception {
-    return alerts().stream().anyMatch(a -> a.path("alertType").asText().equals(type));
+    return !BackfillIT.alertsOfType(dir, type).isEmpty();
   }
 
   static Map<TopicPartition, Long> endOffsets(VigilServer server) {
@@ -135,7 +117,7 @@ class RulesBacktestIT {
             StandardCharsets.UTF_8).strip());
       }
       Path events = Files.write(dir.resolve("events.jsonl"), lines);
-      Run send = vigil("send", "--token-file", token.toString(), "--data-dir", dir.toString(), events.toString());
+      var send = vigil("send", "--token-file", token.toString(), "--data-dir", dir.toString(), events.toString());
       assertThat(send.out()).as(send.err()).contains("accepted 18, rejected 0");
 
       await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
@@ -147,7 +129,7 @@ class RulesBacktestIT {
       Thread.sleep(3_000); // the forbidden burst's window has reported; nothing more is coming
 
       Map<TopicPartition, Long> before = endOffsets(server);
-      Run test = vigil("rules", "test", "--rules-dir", candidateRules.toString(), "--since", "1h",
+      var test = vigil("rules", "test", "--rules-dir", candidateRules.toString(), "--since", "1h",
           "--data-dir", dir.toString(), "--json");
       assertThat(test.exit()).as(test.err()).isZero();
       assertThat(endOffsets(server)).as("the backtest publishes nothing").isEqualTo(before);
@@ -169,7 +151,7 @@ class RulesBacktestIT {
           .isEqualTo(burst.path("live").path("findings").asLong());
       assertThat(burst.path("difference").asLong()).isZero();
 
-      Run table = vigil("rules", "test", "--rules-dir", candidateRules.toString(), "--since", "1h",
+      var table = vigil("rules", "test", "--rules-dir", candidateRules.toString(), "--since", "1h",
           "--data-dir", dir.toString());
       assertThat(table.out()).as(table.err()).contains(CANDIDATE_RULE, "shadow", "nothing published");
     }

@@ -136,32 +136,18 @@ public final class IngestRoutes {
         return;
       }
       boolean backfill = backfill(request.getParam(BACKFILL_PARAM));
-      if (backfill) {
-        long backfillWait = gateway.backfillWait(caller);
-        if (backfillWait > 0) {
-          ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(backfillWait));
-          Answers.error(
-              ctx,
-              429,
-              "backfill_deferred",
-              "history (backfill) is the lowest priority and detection has a backlog of live events;"
-                  + " nothing of this request was stored: retry it after "
-                  + backfillWait
-                  + " s (see vigil_ingest_backfill_throttled_total)");
-          return;
-        }
+      long backfillWait = backfill ? gateway.backfillWait(caller) : 0;
+      if (backfillWait > 0) {
+        notStored(ctx, backfillWait, "backfill_deferred",
+            "history (backfill) is the lowest priority and detection has a backlog of live events",
+            "vigil_ingest_backfill_throttled_total");
+        return;
       }
       long admissionWait = gateway.admissionWait(caller);
       if (admissionWait > 0) {
-        ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(admissionWait));
-        Answers.error(
-            ctx,
-            429,
-            "detection_behind",
-            "detection is more than its bound behind and this cluster sends more than its fair share;"
-                + " nothing of this request was stored: retry it after "
-                + admissionWait
-                + " s (see vigil_detection_lag_seconds and vigil_ingest_cluster_throttled_total)");
+        notStored(ctx, admissionWait, "detection_behind",
+            "detection is more than its bound behind and this cluster sends more than its fair share",
+            "vigil_detection_lag_seconds and vigil_ingest_cluster_throttled_total");
         return;
       }
       String mediaType = mediaType(request.getHeader(HttpHeaders.CONTENT_TYPE));
@@ -196,6 +182,18 @@ public final class IngestRoutes {
         ctx.response().writeContinue();
       }
       readBody(ctx, caller, gzip, receivedMs, declared, backfill);
+    }
+
+    /** Answers 429 with {@code Retry-After} before the body is read: nothing of it is stored. */
+    private static void notStored(
+        RoutingContext ctx, long seconds, String code, String why, String metrics) {
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+      Answers.error(
+          ctx,
+          429,
+          code,
+          why + "; nothing of this request was stored: retry it after " + seconds + " s (see "
+              + metrics + ")");
     }
 
     /** Reads the body up to the cap; a body streamed past it is answered 413 and cut off. */

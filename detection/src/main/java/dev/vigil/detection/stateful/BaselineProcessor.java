@@ -76,12 +76,12 @@ final class BaselineProcessor implements Processor<String, AuditRecord, String, 
   @Override
   public void process(Record<String, AuditRecord> record) {
     AuditEvent event = record.value().event();
-    long t = event.stageTimestamp().toEpochMilli();
-    long learningStart = clock.learningStart(record.value(), t);
     List<String> seen = rule.items(event);
     if (seen.isEmpty()) {
       return;
     }
+    long t = event.stageTimestamp().toEpochMilli();
+    long learningStart = clock.learningStart(record.value(), t);
     newestMs = Math.max(newestMs, t);
     String subject = record.key();
     SubjectState state = subjects.get(subject);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.detection.catalogue.DetectorCatalogue;
 import dev.vigil.detection.config.DetectionConfig;
+import dev.vigil.detection.sigma.ShadowModeTest;
 import dev.vigil.detection.sigma.SigmaCatalogue;
 import dev.vigil.detection.sigma.SigmaConfig;
 import dev.vigil.schemas.VigilHeaders;
@@ -47,16 +48,7 @@ class BacktestTest {
 
   @Test
   void countsPerRuleFromTheWindowOnIncludingShadowRulesAndWindows() throws Exception {
-    Files.writeString(rules.resolve("trial.yml"), """
-        title: Secrets listed (trial)
-        id: secrets-trial
-        level: high
-        shadow: true
-        logsource: {product: kubernetes, service: audit}
-        detection:
-          selection: {verb: list, objectRef.resource: secrets}
-          condition: selection
-        """);
+    Files.writeString(rules.resolve("trial.yml"), ShadowModeTest.SHADOW_RULE);
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     DetectionConfig config = DetectionConfig.defaults(registry);
     DetectorCatalogue catalogue;

@@ -12,9 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A Sigma rule with {@code shadow: true} is evaluated live, counted and sampled, never a finding. */
-class ShadowModeTest {
+public class ShadowModeTest {
 
-  private static final String SHADOW_RULE = """
+  /** A rule in shadow mode: every successful secret listing (the backtest's test uses it too). */
+  public static final String SHADOW_RULE = """
       title: Secrets listed (trial)
       id: secrets-trial
       level: high

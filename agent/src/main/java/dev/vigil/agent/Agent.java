@@ -75,9 +75,14 @@ public final class Agent {
         saved.map(s -> "resuming at offset " + s.position().offset() + " of " + s.position().path())
             .orElse("none yet: starting at the beginning of the live log"));
     try (LogFollower follower = new LogFollower(config.path(), config.maxLineBytes())) {
-      follower.start(saved);
+      if (saved.isPresent()) {
+        follower.start(saved);
+      } else {
+        follower.startWithHistory();
+      }
       boolean checkpointed = saved.isPresent();
       List<byte[]> batch = new ArrayList<>();
+      boolean batchHistory = false;
       long batchBytes = 0;
       long firstLineNanos = 0;
       Position last = null;
@@ -92,14 +97,17 @@ public final class Agent {
         }
         LogFollower.Line line = follower.next();
         if (line != null) {
-          if (!batch.isEmpty() && batchBytes + line.bytes().length > config.maxBatchBytes()) {
-            if (!flush(shipper, checkpoint, batch, last)) {
+          // A batch is history or live as a whole: the gateway marks a request, not a line.
+          if (!batch.isEmpty() && (batchBytes + line.bytes().length > config.maxBatchBytes()
+              || line.history() != batchHistory)) {
+            if (!flush(shipper, checkpoint, batch, last, batchHistory)) {
               break;
             }
             batchBytes = 0;
           }
           if (batch.isEmpty()) {
             firstLineNanos = System.nanoTime();
+            batchHistory = line.history();
           }
           batch.add(line.bytes());
           batchBytes += line.bytes().length + 1;
@@ -119,23 +127,23 @@ public final class Agent {
             continue;
           }
         }
-        if (!flush(shipper, checkpoint, batch, last)) {
+        if (!flush(shipper, checkpoint, batch, last, batchHistory)) {
           break;
         }
         batchBytes = 0;
       }
       if (!batch.isEmpty()) {
         // Stopping: one attempt for the open batch; if it fails, the checkpoint still precedes it.
-        flush(shipper, checkpoint, batch, last);
+        flush(shipper, checkpoint, batch, last, batchHistory);
       }
     }
     log.log(System.Logger.Level.INFO, "vigil agent stopped after {0} lines", linesAcknowledged.get());
   }
 
   /** Sends the batch; after the acknowledgement saves the checkpoint. False when stopping first. */
-  private boolean flush(Shipper shipper, Checkpoint checkpoint, List<byte[]> batch, Position last)
-      throws AgentException, IOException, InterruptedException {
-    if (!ship(shipper, batch)) {
+  private boolean flush(Shipper shipper, Checkpoint checkpoint, List<byte[]> batch, Position last,
+      boolean history) throws AgentException, IOException, InterruptedException {
+    if (!ship(shipper, batch, history)) {
       return false;
     }
     checkpoint.save(last);
@@ -147,9 +155,9 @@ public final class Agent {
    * Sends lines until acknowledged. A batch the gateway refuses as a whole (400, 413) is split in
    * halves until the line at fault is alone, which is reported and skipped.
    */
-  private boolean ship(Shipper shipper, List<byte[]> lines)
+  private boolean ship(Shipper shipper, List<byte[]> lines, boolean history)
       throws AgentException, InterruptedException {
-    Optional<Shipper.Outcome> sent = shipper.send(lines);
+    Optional<Shipper.Outcome> sent = shipper.send(lines, history);
     if (sent.isEmpty()) {
       return false;
     }
@@ -177,8 +185,8 @@ public final class Agent {
       return true;
     }
     int half = lines.size() / 2;
-    return ship(shipper, new ArrayList<>(lines.subList(0, half)))
-        && ship(shipper, new ArrayList<>(lines.subList(half, lines.size())));
+    return ship(shipper, new ArrayList<>(lines.subList(0, half)), history)
+        && ship(shipper, new ArrayList<>(lines.subList(half, lines.size())), history);
   }
 
   private static Duration age(long sinceNanos) {

@@ -43,9 +43,15 @@ final class LogFollower implements Closeable {
   private static final List<String> COMPRESSED = List.of(".gz", ".zip", ".bz2", ".xz", ".zst");
 
   /** One line without its line break, and the position just after it. */
-  record Line(byte[] bytes, Position after) {}
+  /**
+   * One complete line.
+   *
+   * @param history read from a rotated file on the first run ({@link #startWithHistory}): history,
+   *     sent as backfill
+   */
+  record Line(byte[] bytes, Position after, boolean history) {}
 
-  private record Pending(Path path, String key, long start) {}
+  private record Pending(Path path, String key, long start, boolean history) {}
 
   private record Candidate(Path path, String key, long modifiedMs, long size) {}
 
@@ -64,6 +70,8 @@ final class LogFollower implements Closeable {
   private String key;
   private Path currentPath;
   private boolean live;
+  /** Whether the file being read is history of the first run. */
+  private boolean history;
   private long liveStart;
   /** Offset just after the last line handed on or skipped. */
   private long consumed;
@@ -105,7 +113,7 @@ final class LogFollower implements Closeable {
             System.Logger.Level.WARNING,
             "{0} was truncated while the agent was stopped (copy-truncate rotation)",
             livePath);
-        copyOf(rotated, p).ifPresent(c -> pending.add(new Pending(c.path(), c.key(), p.offset())));
+        copyOf(rotated, p).ifPresent(c -> pending.add(new Pending(c.path(), c.key(), p.offset(), false)));
       }
       return;
     }
@@ -118,9 +126,9 @@ final class LogFollower implements Closeable {
       }
     }
     if (at >= 0) {
-      pending.add(new Pending(rotated.get(at).path(), rotated.get(at).key(), p.offset()));
+      pending.add(new Pending(rotated.get(at).path(), rotated.get(at).key(), p.offset(), false));
       for (Candidate c : rotated.subList(at + 1, rotated.size())) {
-        pending.add(new Pending(c.path(), c.key(), 0));
+        pending.add(new Pending(c.path(), c.key(), 0, false));
       }
       log.log(
           System.Logger.Level.INFO,
@@ -135,7 +143,7 @@ final class LogFollower implements Closeable {
     long since = saved.get().savedAtMs() - 60_000;
     for (Candidate c : rotated) {
       if (c.modifiedMs() >= since) {
-        pending.add(new Pending(c.path(), c.key(), 0));
+        pending.add(new Pending(c.path(), c.key(), 0, false));
       }
     }
     log.log(
@@ -146,6 +154,26 @@ final class LogFollower implements Closeable {
         p.offset(),
         pending.size(),
         livePath);
+  }
+
+  /**
+   * Begins a first run (no saved position): every rotated file beside the live one, oldest first,
+   * as history ({@link Line#history()}), then the live file from its start.
+   */
+  void startWithHistory() throws IOException {
+    pending.clear();
+    liveStart = 0;
+    List<Candidate> rotated = rotatedFiles();
+    for (Candidate c : rotated) {
+      pending.add(new Pending(c.path(), c.key(), 0, true));
+    }
+    if (!rotated.isEmpty()) {
+      log.log(
+          System.Logger.Level.INFO,
+          "first run: sending {0} rotated file(s) as history (backfill) before {1}",
+          rotated.size(),
+          livePath);
+    }
   }
 
   /**
@@ -249,7 +277,7 @@ final class LogFollower implements Closeable {
           "{0} was truncated (copy-truncate rotation); reading the rest from its copy {1}",
           livePath,
           copy.get().path());
-      pending.add(new Pending(copy.get().path(), copy.get().key(), consumed));
+      pending.add(new Pending(copy.get().path(), copy.get().key(), consumed, false));
     } else {
       log.log(
           System.Logger.Level.WARNING,
@@ -267,7 +295,7 @@ final class LogFollower implements Closeable {
     Line last = null;
     if (lineLength > 0 && !skipping) {
       consumed = readPos;
-      last = new Line(Arrays.copyOf(line, lineLength), position());
+      last = new Line(Arrays.copyOf(line, lineLength), position(), history);
     }
     closeCurrent();
     return last;
@@ -314,7 +342,7 @@ final class LogFollower implements Closeable {
       if (isBlank(line, length)) {
         continue;
       }
-      return new Line(Arrays.copyOf(line, length), position());
+      return new Line(Arrays.copyOf(line, length), position(), history);
     }
     return null;
   }
@@ -349,6 +377,7 @@ final class LogFollower implements Closeable {
         continue;
       }
       if (open(where, p.key(), false, p.start())) {
+        history = p.history();
         return true;
       }
     }
@@ -358,6 +387,7 @@ final class LogFollower implements Closeable {
     }
     long start = liveStart;
     liveStart = 0;
+    history = false;
     return open(livePath, liveKey, true, start);
   }
 

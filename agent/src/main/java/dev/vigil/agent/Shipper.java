@@ -75,20 +75,25 @@ final class Shipper {
    * Sends one batch, retrying transient failures (connection errors, 5xx, 429) with backoff and the
    * server's {@code Retry-After}.
    *
+   * @param history send the lines as backfill ({@code ?backfill=true}), which the gateway defers
+   *     (429, retried here) while detection has a backlog
    * @return the outcome, or empty when the agent began stopping before the batch was acknowledged
    * @throws TokenRefusedException on 401 (after re-reading the token file once) or 403
    * @throws AgentException on an answer that retrying cannot change (404, 405, 415): the server is
    *     not a Vigil gateway
    */
-  Optional<Outcome> send(List<byte[]> lines) throws InterruptedException, AgentException {
+  Optional<Outcome> send(List<byte[]> lines, boolean history)
+      throws InterruptedException, AgentException {
     byte[] body = gzip(lines);
+    URI target = history ? URI.create(endpoint + "?backfill=true") : endpoint;
     int attempt = 0;
     boolean reread = false;
     while (true) {
       Duration wait;
       String problem;
       try {
-        HttpResponse<String> response = http.send(request(body), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+            http.send(request(target, body), HttpResponse.BodyHandlers.ofString());
         int status = response.statusCode();
         String text = response.body() == null ? "" : response.body();
         if (status == 200) {
@@ -150,8 +155,8 @@ final class Shipper {
     }
   }
 
-  private HttpRequest request(byte[] body) {
-    return HttpRequest.newBuilder(endpoint)
+  private HttpRequest request(URI target, byte[] body) {
+    return HttpRequest.newBuilder(target)
         .timeout(requestTimeout)
         .header("Authorization", "Bearer " + token)
         .header("Content-Type", "application/x-ndjson")

@@ -183,4 +183,41 @@ class LogFollowerTest {
     assertThat(Files.list(state).map(p -> p.getFileName().toString()))
         .containsExactly(Checkpoint.FILE_NAME);
   }
+
+  @Test
+  void aFirstRunWithHistoryReadsRotatedFilesOldestFirstAsHistoryThenTheLiveFile() throws IOException {
+    Path older = dir.resolve("audit-2025-01-01T00-00-00.000.log");
+    Path newer = dir.resolve("audit-2025-01-02T00-00-00.000.log");
+    append(older, "day1-a\nday1-b\n");
+    append(newer, "day2-a\n");
+    older.toFile().setLastModified(1_000_000L);
+    newer.toFile().setLastModified(2_000_000L);
+    append(live(), "live-a\n");
+    try (LogFollower follower = new LogFollower(live(), 100)) {
+      follower.startWithHistory();
+      List<String> lines = new ArrayList<>();
+      List<Boolean> history = new ArrayList<>();
+      for (LogFollower.Line line = follower.next(); line != null; line = follower.next()) {
+        lines.add(new String(line.bytes(), StandardCharsets.UTF_8));
+        history.add(line.history());
+      }
+      assertThat(lines).containsExactly("day1-a", "day1-b", "day2-a", "live-a");
+      assertThat(history).containsExactly(true, true, true, false);
+    }
+  }
+
+  @Test
+  void aRestartReadsNoHistoryAgain() throws IOException {
+    append(dir.resolve("audit-2025-01-01T00-00-00.000.log"), "old\n");
+    append(live(), "live-a\n");
+    try (LogFollower follower = new LogFollower(live(), 100)) {
+      follower.startWithHistory();
+      assertThat(drain(follower)).containsExactly("old", "live-a");
+    }
+    append(live(), "live-b\n");
+    try (LogFollower follower = new LogFollower(live(), 100)) {
+      follower.start(Optional.of(saved(positions.get(positions.size() - 1))));
+      assertThat(drain(follower)).containsExactly("live-b");
+    }
+  }
 }

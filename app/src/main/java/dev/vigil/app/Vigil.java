@@ -3,6 +3,7 @@ package dev.vigil.app;
 import dev.vigil.app.cli.AlertsCommand;
 import dev.vigil.app.cli.CliException;
 import dev.vigil.app.cli.ClusterCommand;
+import dev.vigil.app.cli.RulesCommand;
 import dev.vigil.app.cli.SendCommand;
 import dev.vigil.app.cli.SimulateCommand;
 import dev.vigil.app.cli.TerminalSafeWriter;
@@ -29,7 +30,8 @@ import picocli.CommandLine.Command;
       AgentCommand.class,
       SimulateCommand.class,
       AlertsCommand.class,
-      TokenCommand.class
+      TokenCommand.class,
+      RulesCommand.class
     })
 public final class Vigil implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -173,10 +173,11 @@ final class VigilServer implements AutoCloseable {
     DetectionConfig detectionConfig = null;
     if (detectRole) {
       DetectionRules detectionRules = detectionRules(config.get(Settings.DETECTION_CONFIG));
-      detectionConfig = DetectionConfig.defaults(metrics)
-          .withRules(detectionRules)
-          .withStateful(config.stateful());
       try {
+        detectionConfig = DetectionConfig.defaults(metrics)
+            .withRules(detectionRules)
+            .withStateful(config.stateful())
+            .withBackfillHorizon(config.get(Settings.BACKFILL_HORIZON));
         catalogue = SigmaCatalogue.load(DetectorCatalogue.builtIn(detectionConfig).all(),
             SigmaConfig.defaults().withRulesDir(config.get(Settings.RULES_DIR))
                 .withLenient(config.get(Settings.RULES_LENIENT)),

@@ -207,6 +207,16 @@ public final class IngestGateway implements AutoCloseable {
    */
   public CompletableFuture<IngestResult> accept(
       byte[] body, boolean gzip, Caller cluster, long receivedMs) {
+    return accept(body, gzip, cluster, receivedMs, false);
+  }
+
+  /**
+   * As {@link #accept(byte[], boolean, Caller, long)}; with {@code backfill} every raw record also
+   * carries {@link VigilHeaders#BACKFILL} {@code true}: history, judged by detection's backfill
+   * horizon.
+   */
+  public CompletableFuture<IngestResult> accept(
+      byte[] body, boolean gzip, Caller cluster, long receivedMs, boolean backfill) {
     if (cluster == null || !cluster.isCluster()) {
       return CompletableFuture.failedFuture(
           new IllegalArgumentException("only a cluster caller can send audit events"));
@@ -254,7 +264,7 @@ public final class IngestGateway implements AutoCloseable {
           endProbe(isProbe);
         });
     try {
-      workers.execute(() -> process(body, gzip, cluster, receivedMs, reserved, result));
+      workers.execute(() -> process(body, gzip, cluster, receivedMs, backfill, reserved, result));
     } catch (RejectedExecutionException e) {
       release(reserved);
       result.completeExceptionally(
@@ -308,6 +318,17 @@ public final class IngestGateway implements AutoCloseable {
     return fair == null ? 0 : fair.admit(admissionKey(cluster), System.nanoTime());
   }
 
+  /**
+   * Whether {@code cluster} may send history ({@code backfill}) now: backfill is the lowest
+   * priority, refused before any live request is (see {@link FairAdmission#admitBackfill}).
+   *
+   * @return 0 to go ahead, otherwise the seconds it should wait before retrying
+   */
+  public long backfillWait(Caller cluster) {
+    FairAdmission fair = admission;
+    return fair == null ? 0 : fair.admitBackfill(admissionKey(cluster));
+  }
+
   /** Whether clusters over their share are refused now because detection is behind. */
   public boolean throttling() {
     FairAdmission fair = admission;
@@ -342,6 +363,7 @@ public final class IngestGateway implements AutoCloseable {
       boolean gzip,
       Caller cluster,
       long receivedMs,
+      boolean backfill,
       long reservedForBody,
       CompletableFuture<IngestResult> result) {
     DecodedBatch batch;
@@ -385,6 +407,9 @@ public final class IngestGateway implements AutoCloseable {
       headers.add(VigilHeaders.CLUSTER, utf8(cluster.name()));
       headers.add(VigilHeaders.WORKSPACE, utf8(cluster.workspace()));
       headers.add(VigilHeaders.RECEIVED_MS, utf8(Long.toString(receivedMs)));
+      if (backfill) {
+        headers.add(VigilHeaders.BACKFILL, utf8("true"));
+      }
       String topic;
       if (reason == null) {
         topic = Topics.AUDIT_RAW.name();

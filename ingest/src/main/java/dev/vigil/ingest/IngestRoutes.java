@@ -38,6 +38,8 @@ public final class IngestRoutes {
 
   public static final String PATH = "/v1/audit";
   public static final String WEBHOOK_ALIAS = "/k8s-audit";
+  /** Query parameter that marks a request's events as history ({@code ?backfill=true}). */
+  public static final String BACKFILL_PARAM = "backfill";
 
   static final Set<String> JSON_TYPES =
       Set.of(
@@ -133,17 +135,19 @@ public final class IngestRoutes {
                 + " s or send larger batches");
         return;
       }
+      boolean backfill = backfill(request.getParam(BACKFILL_PARAM));
+      long backfillWait = backfill ? gateway.backfillWait(caller) : 0;
+      if (backfillWait > 0) {
+        notStored(ctx, backfillWait, "backfill_deferred",
+            "history (backfill) is the lowest priority and detection has a backlog of live events",
+            "vigil_ingest_backfill_throttled_total");
+        return;
+      }
       long admissionWait = gateway.admissionWait(caller);
       if (admissionWait > 0) {
-        ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(admissionWait));
-        Answers.error(
-            ctx,
-            429,
-            "detection_behind",
-            "detection is more than its bound behind and this cluster sends more than its fair share;"
-                + " nothing of this request was stored: retry it after "
-                + admissionWait
-                + " s (see vigil_detection_lag_seconds and vigil_ingest_cluster_throttled_total)");
+        notStored(ctx, admissionWait, "detection_behind",
+            "detection is more than its bound behind and this cluster sends more than its fair share",
+            "vigil_detection_lag_seconds and vigil_ingest_cluster_throttled_total");
         return;
       }
       String mediaType = mediaType(request.getHeader(HttpHeaders.CONTENT_TYPE));
@@ -177,12 +181,29 @@ public final class IngestRoutes {
       if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
         ctx.response().writeContinue();
       }
-      readBody(ctx, caller, gzip, receivedMs, declared);
+      readBody(ctx, caller, gzip, receivedMs, declared, backfill);
+    }
+
+    /** Answers 429 with {@code Retry-After} before the body is read: nothing of it is stored. */
+    private static void notStored(
+        RoutingContext ctx, long seconds, String code, String why, String metrics) {
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+      Answers.error(
+          ctx,
+          429,
+          code,
+          why + "; nothing of this request was stored: retry it after " + seconds + " s (see "
+              + metrics + ")");
     }
 
     /** Reads the body up to the cap; a body streamed past it is answered 413 and cut off. */
     private void readBody(
-        RoutingContext ctx, Caller caller, boolean gzip, long receivedMs, long declared) {
+        RoutingContext ctx,
+        Caller caller,
+        boolean gzip,
+        long receivedMs,
+        long declared,
+        boolean backfill) {
       HttpServerRequest request = ctx.request();
       int initial = (int) Math.min(Math.max(declared, 1024), 1024 * 1024);
       Buffer body = Buffer.buffer(initial);
@@ -222,16 +243,22 @@ public final class IngestRoutes {
             ctx.vertx().cancelTimer(timer);
             if (!cut[0]) {
               cut[0] = true;
-              dispatch(ctx, caller, body.getBytes(), gzip, receivedMs);
+              dispatch(ctx, caller, body.getBytes(), gzip, receivedMs, backfill);
             }
           });
       request.resume();
     }
 
     private void dispatch(
-        RoutingContext ctx, Caller caller, byte[] body, boolean gzip, long receivedMs) {
+        RoutingContext ctx,
+        Caller caller,
+        byte[] body,
+        boolean gzip,
+        long receivedMs,
+        boolean backfill) {
       Future.fromCompletionStage(
-              gateway.accept(body, gzip, caller, receivedMs), ctx.vertx().getOrCreateContext())
+              gateway.accept(body, gzip, caller, receivedMs, backfill),
+              ctx.vertx().getOrCreateContext())
           .onComplete(
               ar -> {
                 if (ar.succeeded()) {
@@ -306,6 +333,14 @@ public final class IngestRoutes {
               + " s of the headers; send the whole body at once");
     }
 
+  }
+
+  /**
+   * {@code ?backfill=true} (or {@code 1}) marks the request's events as history: lowest priority
+   * under admission, and detection's backfill horizon applies to them.
+   */
+  static boolean backfill(String param) {
+    return param != null && (param.equalsIgnoreCase("true") || param.equals("1"));
   }
 
   /** The media type of a Content-Type value without parameters, lower case; empty when absent. */

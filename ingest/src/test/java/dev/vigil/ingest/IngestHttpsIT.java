@@ -3,6 +3,9 @@ package dev.vigil.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.ingest.admission.AdmissionSettings;
+import dev.vigil.ingest.admission.Backlog;
+import dev.vigil.ingest.admission.FairAdmission;
 import dev.vigil.ingest.identity.Tokens;
 import dev.vigil.schemas.Json;
 import dev.vigil.schemas.Topics;
@@ -233,6 +236,36 @@ class IngestHttpsIT {
       throws IOException, InterruptedException {
     return f.send(f.request(ClusterRoutes.PATH, token).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+  }
+
+  @Test
+  void backfillIsMarkedOnTheRawTopicAndDeferredFirstWhileDetectionHasABacklog() throws Exception {
+    String token = f.registerCluster("history");
+    HttpResponse<String> history = f.send(f.request(IngestRoutes.PATH + "?backfill=true", token)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(GOOD_1.replace("it-good-1", "it-history-1"))).build());
+    assertThat(history.statusCode()).as(history.body()).isEqualTo(200);
+    assertThat(f.awaitRecords(Topics.AUDIT_RAW.name(), r -> fromCluster(r, "history"), 1))
+        .singleElement().satisfies(r -> assertThat(header(r, VigilHeaders.BACKFILL)).isEqualTo("true"));
+
+    FairAdmission admission = new FairAdmission(AdmissionSettings.DEFAULTS, f.meters);
+    // 0.8 s of detection's work: over a quarter of the 2 s bound, not yet behind.
+    admission.update(new Backlog(8_000, 10_000, true), System.nanoTime());
+    f.gateway.useAdmission(admission);
+    try {
+      HttpResponse<String> deferred = f.send(f.request(IngestRoutes.PATH + "?backfill=true", token)
+          .header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(GOOD_1.replace("it-good-1", "it-history-2"))).build());
+      assertError(deferred, 429, "backfill_deferred");
+      assertThat(deferred.headers().firstValue("Retry-After")).isPresent();
+      HttpResponse<String> live = f.push(token, GOOD_1.replace("it-good-1", "it-live-1"));
+      assertThat(live.statusCode()).as("live traffic of the same cluster").isEqualTo(200);
+    } finally {
+      f.gateway.useAdmission(null);
+    }
+    List<ConsumerRecord<String, byte[]>> raw =
+        f.awaitRecords(Topics.AUDIT_RAW.name(), r -> fromCluster(r, "history"), 2);
+    assertThat(raw).extracting(r -> header(r, VigilHeaders.BACKFILL)).containsExactly("true", null);
   }
 
   private static void assertError(HttpResponse<String> response, int status, String code) throws IOException {

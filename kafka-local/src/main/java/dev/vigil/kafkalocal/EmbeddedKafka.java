@@ -184,6 +184,32 @@ public final class EmbeddedKafka extends LocalKafka {
     }
   }
 
+  /**
+   * The client configuration of the embedded broker a stopped or running {@code vigil up} keeps in
+   * {@code dataDir} (its {@code kafka} folder): {@code bootstrap.servers} from the recorded broker
+   * port, plus the credentials of {@value #CLIENT_PROPERTIES}. For tools on the same machine, such
+   * as {@code vigil rules test}.
+   *
+   * @throws IOException when the folder holds no recorded broker port
+   */
+  public static Map<String, Object> clientConfigOf(Path dataDir) throws IOException {
+    String port = Ports.load(dataDir).recorded("broker.port");
+    if (port == null) {
+      throw new IOException(dataDir + " holds no local Kafka broker (no " + Ports.FILE + ")");
+    }
+    Map<String, Object> config = new HashMap<>();
+    config.put("bootstrap.servers", HOST + ":" + port);
+    Path credentials = dataDir.resolve(CLIENT_PROPERTIES);
+    if (Files.exists(credentials)) {
+      Properties security = new Properties();
+      try (var in = Files.newInputStream(credentials)) {
+        security.load(in);
+      }
+      security.forEach((k, v) -> config.put(k.toString(), v));
+    }
+    return config;
+  }
+
   /** Waits until this broker accepts {@link #clientProperties()}. */
   private void awaitAuthenticated(Duration timeout) {
     KraftNode.awaitBrokers(clientProperties(), nodes -> !nodes.isEmpty(), timeout, () -> { },

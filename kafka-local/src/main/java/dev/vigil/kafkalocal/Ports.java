@@ -52,6 +52,11 @@ final class Ports {
     return port;
   }
 
+  /** The port recorded under {@code key}, or null. */
+  String recorded(String key) {
+    return ports.getProperty(key);
+  }
+
   /** Records {@code port} under {@code key}. */
   void set(String key, int port) {
     taken.add(port);

@@ -82,9 +82,30 @@ public final class Topics {
       new Topic<>(
           "vigil.api-tokens.v1", Serdes.String(), new JsonSerde<>(ApiToken.class), 1, COMPACT);
 
+  /**
+   * A bounded sample of the findings of rules in shadow mode (evaluated live, never alerted), for
+   * trying a rule before it alerts; key: alert fingerprint. Kept for 7 days.
+   */
+  public static final Topic<String, Finding> FINDINGS_SHADOW =
+      new Topic<>(
+          "vigil.findings.shadow.v1",
+          Serdes.String(),
+          new JsonSerde<>(Finding.class),
+          1,
+          Map.of("cleanup.policy", "delete", "retention.ms", Long.toString(7L * 24 * 3600 * 1000)));
+
+  /**
+   * Detection's clock per cluster: the earliest event time (epoch millis) detection saw of it, where
+   * the baselines' learning period starts; key {@code workspace/cluster} ({@link ClusterKeys#of}).
+   * Written and read (as a global store) by detection only.
+   */
+  public static final Topic<String, Long> CLUSTER_CLOCK =
+      new Topic<>("vigil.cluster-clock.v1", Serdes.String(), Serdes.Long(), 1, COMPACT);
+
   private static final List<Topic<?, ?>> ALL =
       List.of(
-          AUDIT_RAW, AUDIT_DLQ, FINDINGS, ALERTS, ALERTS_OCSF, ALERT_STATUS, CLUSTERS, API_TOKENS);
+          AUDIT_RAW, AUDIT_DLQ, FINDINGS, ALERTS, ALERTS_OCSF, ALERT_STATUS, CLUSTERS, API_TOKENS,
+          FINDINGS_SHADOW, CLUSTER_CLOCK);
 
   private Topics() {}
 

@@ -8,6 +8,11 @@ public final class VigilHeaders {
   public static final String WORKSPACE = "vigil-workspace";
   /** Epoch millis at which the gateway received the event, as decimal text. */
   public static final String RECEIVED_MS = "vigil-received-ms";
+  /**
+   * On raw records sent as history ({@code POST /v1/audit?backfill=true}, {@code vigil send
+   * --backfill}, the agent's first pass over rotated files): {@code true}. Absent on live events.
+   */
+  public static final String BACKFILL = "vigil-backfill";
   /** On DLQ records: a human-readable reason for the rejection. */
   public static final String REASON = "vigil-reason";
   /**

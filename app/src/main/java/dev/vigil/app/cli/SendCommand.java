@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -31,6 +32,15 @@ public final class SendCommand implements Callable<Integer> {
   @Parameters(paramLabel = "FILE", arity = "1..*", description = "audit log files")
   List<Path> files;
 
+  @Option(names = "--backfill",
+      description = "send the files as history: events keep their own timestamps, teach the baselines,"
+          + " raise no alert when older than detection's backfill horizon, and are the lowest priority"
+          + " (a deferred batch is retried until accepted)")
+  boolean backfill;
+
+  /** Longest pause between two attempts of a deferred backfill batch. */
+  static final long MAX_BACKFILL_PAUSE_MS = 30_000;
+
   @Override
   public Integer call() throws IOException {
     ApiClient api = client.client();
@@ -39,7 +49,8 @@ public final class SendCommand implements Callable<Integer> {
     long rejected = 0;
     for (Path file : files) {
       for (byte[] batch : batches(file)) {
-        JsonNode result = api.postJson("/v1/audit", batch).orThrow("sending " + file).body();
+        JsonNode result = backfill ? sendHistory(api, batch, file)
+            : api.postJson("/v1/audit", batch).orThrow("sending " + file).body();
         accepted += result.path("accepted").asLong();
         rejected += result.path("rejected").asLong();
         for (JsonNode error : result.path("errors")) {
@@ -50,6 +61,24 @@ public final class SendCommand implements Callable<Integer> {
     out.println("accepted " + accepted + ", rejected " + rejected);
     out.flush();
     return rejected == 0 ? 0 : 2;
+  }
+
+  /** Sends one batch as history, waiting and retrying while the gateway defers it (429). */
+  private JsonNode sendHistory(ApiClient api, byte[] batch, Path file) {
+    long pauseMs = 500;
+    while (true) {
+      ApiClient.Response response = api.postJson("/v1/audit?backfill=true", batch);
+      if (response.status() != 429) {
+        return response.orThrow("sending " + file).body();
+      }
+      try {
+        Thread.sleep(pauseMs);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CliException("interrupted");
+      }
+      pauseMs = Math.min(MAX_BACKFILL_PAUSE_MS, pauseMs * 2);
+    }
   }
 
   /** The request bodies for one file: whole documents as they are, JSON lines in bounded batches. */

@@ -53,6 +53,9 @@ public final class Settings {
       "P7D", "", "learning period of the baseline detectors; `PT0S` alerts on first sight (demos)");
   public static final Setting<Duration> BASELINE_TTL = option("baseline-ttl", Kind.DURATION, "duration", "P30D", "",
       "learned baseline entries unseen this long are forgotten");
+  public static final Setting<Duration> BACKFILL_HORIZON = option("backfill-horizon", Kind.DURATION, "duration",
+      "P1D", "", "backfilled events (`vigil send --backfill`, the agent's first pass) older than this teach the"
+          + " baselines and raise no alert; live events always alert");
   public static final Setting<List<Path>> THREAT_INTEL = option("threat-intel", Kind.PATHS, "file", null, "none",
       "CIDR list files (IPv4/IPv6, one per line) for `K8S_TI_Proxy`, re-read when they change");
   public static final Setting<Path> DETECTION_CONFIG = option("detection-config", Kind.PATH, "file", null,
@@ -118,7 +121,7 @@ public final class Settings {
   /** Every setting, in the README's order. */
   public static final List<Setting<?>> ALL = List.of(CONFIG, DATA_DIR, PORT, BIND, KAFKA_BOOTSTRAP, BROKERS, TLS_CERT, TLS_KEY,
       HOSTNAME, BODY_LIMIT, STREAM_THREADS, ALERT_WINDOW, UNHEALTHY_AFTER, RULES_DIR, RULES_LENIENT,
-      BASELINE_LEARNING, BASELINE_TTL, THREAT_INTEL, DETECTION_CONFIG, KAFKA_PROPERTY, PRODUCER_PROPERTY,
+      BASELINE_LEARNING, BASELINE_TTL, BACKFILL_HORIZON, THREAT_INTEL, DETECTION_CONFIG, KAFKA_PROPERTY, PRODUCER_PROPERTY,
       STREAMS_PROPERTY, BODY_TIMEOUT, INGEST_RATE, INGEST_BURST, MAX_DETECTION_LAG, MIN_CLUSTER_RATE, MEMORY_BUDGET,
       MAX_CONNECTIONS, IDLE_TIMEOUT, HEADER_TIMEOUT, MAX_STREAMS, MAX_STREAMS_PER_TOKEN, MAX_STREAMS_PER_WORKSPACE,
       STREAM_BUFFER, METRICS_TOKEN, METRICS_PORT, METRICS_BIND, MAX_CLUSTERS, MAX_LABELS, MAX_LABEL_BYTES, MAX_TOKENS,

@@ -60,7 +60,8 @@ public final class AuditParser {
     if (!item.valid()) {
       return rejected(value, item.reason());
     }
-    return ParseResult.valid(new AuditRecord(item.event(), cluster, workspace, receivedMs));
+    boolean backfill = "true".equals(header(headers, VigilHeaders.BACKFILL));
+    return ParseResult.valid(new AuditRecord(item.event(), cluster, workspace, receivedMs, backfill));
   }
 
   private static String header(Headers headers, String name) {

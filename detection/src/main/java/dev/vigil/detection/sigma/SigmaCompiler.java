@@ -191,7 +191,22 @@ final class SigmaCompiler {
     DetectorInfo info =
         new DetectorInfo(
             SigmaRule.alertType(ruleId), title.strip(), severity, tactics, techniques, remediation);
-    return result(new SigmaRule(file, ruleId, title.strip(), author, info, interest, matcher));
+    return result(
+        new SigmaRule(file, ruleId, title.strip(), author, info, interest, matcher, shadow(top)));
+  }
+
+  /** Vigil's own metadata key {@code shadow: true} (default false); any other value is an error. */
+  private boolean shadow(Map<String, NodeTuple> top) {
+    Node node = value(top, "shadow");
+    if (node == null) {
+      return false;
+    }
+    String text = scalar(node);
+    if ("true".equalsIgnoreCase(text) || "false".equalsIgnoreCase(text)) {
+      return Boolean.parseBoolean(text.toLowerCase(Locale.ROOT));
+    }
+    error(line(node), Kind.BAD_VALUE, "shadow must be true or false");
+    return false;
   }
 
   private Result result(SigmaRule rule) {

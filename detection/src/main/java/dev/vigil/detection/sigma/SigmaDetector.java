@@ -46,6 +46,11 @@ final class SigmaDetector implements Detector {
   }
 
   @Override
+  public boolean shadow() {
+    return rule.shadow();
+  }
+
+  @Override
   public List<Match> inspect(AuditEvent event) {
     if (!rule.matcher().matches(event)) {
       return List.of();

@@ -14,6 +14,7 @@ import dev.vigil.detection.spi.Interest;
  * @param info the alert metadata: type {@code SIGMA_<id>}, title, level, MITRE tags, false positives
  * @param interest the verbs and resources the detection can match
  * @param matcher the compiled detection
+ * @param shadow {@code shadow: true}: evaluated live, counted and sampled, never alerted
  */
 record SigmaRule(
     String file,
@@ -22,7 +23,8 @@ record SigmaRule(
     String author,
     DetectorInfo info,
     Interest interest,
-    EventMatcher matcher) {
+    EventMatcher matcher,
+    boolean shadow) {
 
   static final String ALERT_TYPE_PREFIX = "SIGMA_";
 

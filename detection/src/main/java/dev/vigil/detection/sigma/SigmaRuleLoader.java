@@ -90,7 +90,7 @@ final class SigmaRuleLoader {
       return result;
     }
     SigmaRule moved = new SigmaRule(name, rule.id(), rule.title(), rule.author(), rule.info(),
-        rule.interest(), rule.matcher());
+        rule.interest(), rule.matcher(), rule.shadow());
     return new SigmaCompiler.Result(result.file(), result.ruleId(), result.idLine(), moved,
         result.errors(), result.foreign());
   }

@@ -28,4 +28,13 @@ public interface Detector {
    *     event does not match
    */
   List<Match> inspect(AuditEvent event);
+
+  /**
+   * Whether this detector runs in shadow mode: evaluated live, its findings counted ({@code
+   * vigil.findings.shadow}) and sampled to the shadow findings topic, never raised as alerts. A Sigma
+   * rule is in shadow mode with {@code shadow: true} in its metadata.
+   */
+  default boolean shadow() {
+    return false;
+  }
 }

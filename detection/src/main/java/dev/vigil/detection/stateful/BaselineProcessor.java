@@ -23,6 +23,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>An item's last-seen time is rewritten only when it moved by more than {@link #touchMs}, which
  * keeps the changelog quiet for items seen on every request. Entries older than the TTL (in event
  * time, against the newest event this processor saw) are deleted by a wall-clock sweep.
+ *
+ * <p>The learning period is the <em>cluster's</em>: it ends {@code baselineLearning} after the
+ * earliest event (event time) detection saw of the record's {@code workspace/cluster} ({@link
+ * ClusterClock}). A week of backfilled history
+ * therefore ends it, and a principal first seen after it is judged at once rather than becoming
+ * its own baseline for a week. A backfilled record older than the horizon ({@link
+ * AuditRecord#historical}) is learned and never reported.
  */
 final class BaselineProcessor implements Processor<String, AuditRecord, String, Finding> {
 
@@ -40,11 +47,14 @@ final class BaselineProcessor implements Processor<String, AuditRecord, String, 
   private ProcessorContext<String, Finding> context;
   private KeyValueStore<String, SubjectState> subjects;
   private KeyValueStore<String, Long> items;
+  private final long horizonMs;
+  private final ClusterClock clock = new ClusterClock();
   private long newestMs = Long.MIN_VALUE;
 
   BaselineProcessor(BaselineRule rule, String subjectsName, String itemsName, StatefulConfig config,
-      StatefulMetrics metrics) {
+      StatefulMetrics metrics, Duration backfillHorizon) {
     this.rule = rule;
+    this.horizonMs = backfillHorizon.toMillis();
     this.subjectsName = subjectsName;
     this.itemsName = itemsName;
     this.learningMs = config.baselineLearning().toMillis();
@@ -59,6 +69,7 @@ final class BaselineProcessor implements Processor<String, AuditRecord, String, 
     this.context = context;
     this.subjects = context.getStateStore(subjectsName);
     this.items = context.getStateStore(itemsName);
+    clock.init(context);
     context.schedule(SWEEP_EVERY, PunctuationType.WALL_CLOCK_TIME, now -> sweep());
   }
 
@@ -70,6 +81,7 @@ final class BaselineProcessor implements Processor<String, AuditRecord, String, 
       return;
     }
     long t = event.stageTimestamp().toEpochMilli();
+    long learningStart = clock.learningStart(record.value(), t);
     newestMs = Math.max(newestMs, t);
     String subject = record.key();
     SubjectState state = subjects.get(subject);
@@ -80,7 +92,7 @@ final class BaselineProcessor implements Processor<String, AuditRecord, String, 
       state = new SubjectState(Math.min(state.learningStartMs(), t), Math.max(state.lastSeenMs(), t));
       subjects.put(subject, state);
     }
-    boolean learningNow = t < state.learningStartMs() + learningMs;
+    boolean learningNow = t < learningStart + learningMs;
     List<String> novel = null;
     for (int i = 0; i < seen.size(); i++) {
       String item = seen.get(i);
@@ -97,7 +109,9 @@ final class BaselineProcessor implements Processor<String, AuditRecord, String, 
         items.put(key, t);
       }
     }
-    if (novel != null) {
+    if (novel != null && record.value().historical(context.currentSystemTimeMs(), horizonMs)) {
+      metrics.historical();
+    } else if (novel != null) {
       Novelty novelty = rule.describe(record.value(), novel, learning);
       Finding finding = StatefulFindings.single(rule.info(), novelty.severity(), record.value(),
           novelty.entity(), novelty.entities(), novelty.description(), novelty.evidence());

@@ -12,9 +12,12 @@ final class StatefulMetrics {
   static final String FINDINGS = "vigil.findings";
   /** Events that arrived later than the grace period and were ignored. */
   static final String LATE = "vigil.detection.late";
+  /** Findings of backfilled events older than the horizon, learned and not raised. */
+  static final String HISTORICAL = "vigil.findings.historical";
 
   private final Counter findings;
   private final Counter late;
+  private final Counter historical;
 
   StatefulMetrics(MeterRegistry registry, String alertType) {
     this.findings =
@@ -27,10 +30,20 @@ final class StatefulMetrics {
             .description("Events older than a stateful detector's window plus grace, ignored")
             .tag("type", alertType)
             .register(registry);
+    this.historical =
+        Counter.builder(HISTORICAL)
+            .description("Findings not raised because their event was backfilled history older than"
+                + " the backfill horizon")
+            .tag("type", alertType)
+            .register(registry);
   }
 
   void finding() {
     findings.increment();
+  }
+
+  void historical() {
+    historical.increment();
   }
 
   void late() {

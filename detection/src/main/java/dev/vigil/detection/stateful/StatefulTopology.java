@@ -8,6 +8,7 @@ import dev.vigil.schemas.Topic;
 import dev.vigil.schemas.Topics;
 import dev.vigil.schemas.kafka.WriteBackStoreBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serde;
@@ -29,6 +30,9 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * staged ─▶ principal-key-v1
+ *        ─▶ cluster-clock-report-v1 ─▶ vigil.cluster-clock.v1 ─▶ [cluster-clock-v1] (global store)
+ *        ─▶ stateful-live-only-v1 (drops history older than the backfill horizon) ─▶ windows,
+ *             sequence and threat intel below; baselines read the stream before it
  *        ─▶ forbidden-burst-detect-v1     [forbidden-burst-v2]                      ─▶ vigil.findings.v1
  *        ─▶ secret-enumeration-detect-v1  [secret-enumeration-v2]                   ─▶ vigil.findings.v1
  *        ─▶ discovery-burst-detect-v1     [discovery-burst-v2]                      ─▶ vigil.findings.v1
@@ -53,6 +57,7 @@ import org.apache.kafka.streams.state.Stores;
 public final class StatefulTopology {
 
   static final String PRINCIPAL_KEY = "principal-key-v1";
+  static final String LIVE_ONLY = "stateful-live-only-v1";
   static final String VERSION = "-v1";
   /** Version of every store name; v2 keys carry the workspace. */
   static final String STORE_VERSION = "-v2";
@@ -81,6 +86,9 @@ public final class StatefulTopology {
    *
    * @param validated the validated events, one audit stage per request (keyed {@code
    *     workspace/cluster/user} by the gateway; the key is set again here)
+   * @param backfillHorizon a backfilled record older than this ({@link AuditRecord#historical})
+   *     teaches the baselines, reaches no other stateful detector ({@value #LIVE_ONLY}), and no
+   *     baseline reports it
    * @throws IllegalArgumentException when a threat-intelligence file cannot be read or parsed
    */
   public static void addTo(
@@ -88,27 +96,32 @@ public final class StatefulTopology {
       KStream<String, AuditRecord> validated,
       List<? extends StatefulRule> rules,
       StatefulConfig config,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      Duration backfillHorizon) {
     // Same key as the gateway writes, so records stay on their partition: no repartition needed.
     KStream<String, AuditRecord> staged =
         validated.selectKey(
             (key, record) ->
                 ClusterKeys.rawKey(record.workspace(), record.cluster(), record.event().username()),
             Named.as(PRINCIPAL_KEY));
+    ClusterClock.addTo(builder, staged);
+    KStream<String, AuditRecord> live =
+        staged.processValues(
+            () -> new LiveOnlyProcessor(backfillHorizon, null), Named.as(LIVE_ONLY));
     for (StatefulRule rule : rules) {
       StatefulMetrics metrics = new StatefulMetrics(registry, rule.info().alertType());
       if (rule instanceof WindowRule window) {
-        addKeyed(builder, staged, rule, new WindowStateSerde(),
+        addKeyed(builder, live, rule, new WindowStateSerde(),
             store -> new WindowProcessor(window, store, config, metrics));
       } else if (rule instanceof SequenceRule sequence) {
-        addKeyed(builder, staged, rule, new JsonSerde<>(SequenceState.class),
+        addKeyed(builder, live, rule, new JsonSerde<>(SequenceState.class),
             store -> new SequenceProcessor(sequence, store, config, metrics));
       } else if (rule instanceof BaselineRule baseline) {
-        addBaseline(builder, staged, baseline, config, metrics);
+        addBaseline(builder, staged, baseline, config, metrics, backfillHorizon);
       } else if (rule instanceof ThreatIntelRule threatIntel) {
         ThreatIntelList list = new ThreatIntelList(threatIntel.files());
         toFindings(
-            staged.process(() -> new ThreatIntelProcessor(list, threatIntel.recheck(), metrics),
+            live.process(() -> new ThreatIntelProcessor(list, threatIntel.recheck(), metrics),
                 Named.as(name(rule.name(), "detect"))),
             rule.name());
       } else {
@@ -139,7 +152,8 @@ public final class StatefulTopology {
       KStream<String, AuditRecord> staged,
       BaselineRule rule,
       StatefulConfig config,
-      StatefulMetrics metrics) {
+      StatefulMetrics metrics,
+      Duration backfillHorizon) {
     KStream<String, AuditRecord> input = staged;
     BaselineRule.ByCluster byCluster = rule.byCluster();
     if (byCluster != null) {
@@ -164,7 +178,8 @@ public final class StatefulTopology {
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(items), Serdes.String(), Serdes.Long())));
     toFindings(
-        input.process(() -> new BaselineProcessor(rule, subjects, items, config, metrics),
+        input.process(() -> new BaselineProcessor(rule, subjects, items, config, metrics,
+                backfillHorizon),
             Named.as(name(rule.name(), "detect")), subjects, items),
         rule.name());
   }

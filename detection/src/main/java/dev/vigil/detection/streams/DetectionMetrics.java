@@ -20,6 +20,7 @@ final class DetectionMetrics {
   private final Counter processed;
   private final Counter rejected;
   private final Counter skippedStage;
+  private final Counter historical;
   private final Map<String, Counter> findings = new ConcurrentHashMap<>();
   private final Map<String, Counter> errors = new ConcurrentHashMap<>();
 
@@ -29,6 +30,8 @@ final class DetectionMetrics {
     this.rejected = events("rejected", "records sent to the DLQ");
     this.skippedStage =
         events("skipped_stage", "events of a stage that is not evaluated, or a repeated stage");
+    this.historical =
+        events("historical", "backfilled events older than the backfill horizon: baselines only");
     // Registered up front so that every type shows a zero before its first finding.
     for (String type : catalogue.alertTypes()) {
       finding(type);
@@ -45,6 +48,10 @@ final class DetectionMetrics {
 
   void processed() {
     processed.increment();
+  }
+
+  Counter historicalCounter() {
+    return historical;
   }
 
   void rejected() {

@@ -4,6 +4,7 @@ import dev.vigil.detection.catalogue.DetectorCatalogue;
 import dev.vigil.detection.config.DetectionConfig;
 import dev.vigil.detection.parsing.AuditRecord;
 import dev.vigil.detection.parsing.ParseResult;
+import dev.vigil.detection.stateful.LiveOnlyProcessor;
 import dev.vigil.detection.stateful.StatefulRule;
 import dev.vigil.detection.stateful.StatefulTopology;
 import dev.vigil.schemas.Finding;
@@ -28,7 +29,8 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  * vigil.audit.raw.v1 ─▶ parse-audit-v1 ─▶ audit-route-v1-rejected ─▶ vigil.audit.dlq.v1 (+ vigil-reason)
  *                                      └▶ audit-route-v1-valid ─▶ stage-filter-v1 [stage-dedup-v2]
- *                                                               ─▶ detect-v1 ─▶ vigil.findings.v1
+ *                                                               ─▶ detect-live-only-v1 ─▶ detect-v1 ─▶ vigil.findings.v1
+ *                                                                  (rules in shadow mode: ─▶ vigil.findings.shadow.v1, sampled)
  *                                                               ─▶ stateful detectors ─▶ vigil.findings.v1
  * </pre>
  *
@@ -46,6 +48,8 @@ public final class DetectionTopology {
   static final String STAGE_FILTER = "stage-filter-v1";
   /** v2: keyed {@code workspace/cluster/auditID} (v1 lacked the workspace). */
   static final String STAGE_DEDUP_STORE = "stage-dedup-v2";
+  /** Drops backfilled history older than the horizon before the single-event detectors. */
+  static final String LIVE_ONLY = "detect-live-only-v1";
   static final String DETECT = "detect-v1";
   static final String FINDINGS_SINK = "findings-sink-v1";
 
@@ -122,15 +126,23 @@ public final class DetectionTopology {
                                       metrics),
                               Named.as(STAGE_FILTER),
                               STAGE_DEDUP_STORE);
-                  staged
-                      .process(() -> new DetectProcessor(catalogue, metrics), Named.as(DETECT))
+                  KStream<String, Finding> detected =
+                      staged
+                          .processValues(
+                              () ->
+                                  new LiveOnlyProcessor(
+                                      config.backfillHorizon(), metrics.historicalCounter()),
+                              Named.as(LIVE_ONLY))
+                          .process(() -> new DetectProcessor(catalogue, metrics), Named.as(DETECT));
+                  ShadowFindings.split(detected, catalogue, config.meterRegistry())
                       .to(
                           findings.name(),
                           Produced.with(findings.keySerde(), findings.valueSerde())
                               .withName(FINDINGS_SINK));
                   // The stateful detectors read the same one-stage-per-request stream.
                   StatefulTopology.addTo(
-                      builder, staged, stateful, config.stateful(), config.meterRegistry());
+                      builder, staged, stateful, config.stateful(), config.meterRegistry(),
+                      config.backfillHorizon());
                 },
                 "valid"));
   }

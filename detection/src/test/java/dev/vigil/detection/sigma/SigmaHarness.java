@@ -31,6 +31,7 @@ final class SigmaHarness implements AutoCloseable {
   private final TestInputTopic<String, byte[]> raw;
   private final TestOutputTopic<String, Finding> findings;
   private final TestOutputTopic<String, byte[]> dlq;
+  private final TestOutputTopic<String, Finding> shadow;
   private Instant clock = START;
 
   SigmaHarness(Path stateDir, Supplier<DetectorCatalogue> catalogue) {
@@ -42,6 +43,9 @@ final class SigmaHarness implements AutoCloseable {
         Topics.AUDIT_RAW.keySerde().serializer(), Topics.AUDIT_RAW.valueSerde().serializer());
     findings = driver.createOutputTopic(Topics.FINDINGS.name(),
         Topics.FINDINGS.keySerde().deserializer(), Topics.FINDINGS.valueSerde().deserializer());
+    shadow = driver.createOutputTopic(Topics.FINDINGS_SHADOW.name(),
+        Topics.FINDINGS_SHADOW.keySerde().deserializer(),
+        Topics.FINDINGS_SHADOW.valueSerde().deserializer());
     dlq = driver.createOutputTopic(Topics.AUDIT_DLQ.name(),
         Topics.AUDIT_DLQ.keySerde().deserializer(), Topics.AUDIT_DLQ.valueSerde().deserializer());
   }
@@ -59,6 +63,10 @@ final class SigmaHarness implements AutoCloseable {
 
   List<Finding> findings() {
     return findings.readValuesToList();
+  }
+
+  List<Finding> shadowFindings() {
+    return shadow.readValuesToList();
   }
 
   List<TestRecord<String, byte[]>> dlq() {

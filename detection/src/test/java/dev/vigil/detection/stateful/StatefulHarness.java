@@ -77,6 +77,9 @@ final class StatefulHarness implements AutoCloseable {
     Headers headers = new RecordHeaders();
     headers.add(VigilHeaders.CLUSTER, cluster.getBytes(StandardCharsets.UTF_8));
     headers.add(VigilHeaders.WORKSPACE, workspace.getBytes(StandardCharsets.UTF_8));
+    if (event.backfill) {
+      headers.add(VigilHeaders.BACKFILL, "true".getBytes(StandardCharsets.UTF_8));
+    }
     long received = event.time.toEpochMilli();
     headers.add(VigilHeaders.RECEIVED_MS, Long.toString(received).getBytes(StandardCharsets.UTF_8));
     raw.pipeInput(new TestRecord<>(key, Json.mapper().valueToTree(json).toString()
@@ -114,6 +117,7 @@ final class StatefulHarness implements AutoCloseable {
     private final ObjectNode json = Json.mapper().createObjectNode();
     private final ObjectNode objectRef;
     private Instant time = START;
+    private boolean backfill;
 
     Event(String user, String verb, String resource) {
       json.put("kind", "Event").put("apiVersion", "audit.k8s.io/v1").put("level", "Metadata")
@@ -187,6 +191,12 @@ final class StatefulHarness implements AutoCloseable {
       time = at;
       json.put("stageTimestamp", at.toString());
       json.put("requestReceivedTimestamp", at.toString());
+      return this;
+    }
+
+    /** Sent as history ({@code vigil-backfill: true}). */
+    Event backfill() {
+      backfill = true;
       return this;
     }
 

@@ -34,15 +34,26 @@ public final class FairAdmission {
 
   private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
+  /** Backfill is refused once the backlog passes {@code bound / 4}. */
+  static final double BACKFILL_SHARE_OF_BOUND = 4;
+
+  /** A deferred backfill is told to come back within this many seconds at most. */
+  static final long MAX_BACKFILL_WAIT_SECONDS = 30;
+
   private final AdmissionSettings settings;
   private final MeterRegistry registry;
   private final Map<String, Share> shares = new ConcurrentHashMap<>();
   private volatile boolean behind;
   private volatile Backlog backlog = Backlog.UNKNOWN;
+  private final Counter backfillThrottled;
 
   public FairAdmission(AdmissionSettings settings, MeterRegistry registry) {
     this.settings = settings;
     this.registry = registry;
+    this.backfillThrottled =
+        Counter.builder("vigil.ingest.backfill.throttled")
+            .description("Backfill requests answered 429 because detection had a backlog")
+            .register(registry);
     Gauge.builder("vigil.detection.lag.events", this, a -> a.backlog.lagEvents())
         .description("Events on the raw topic that detection has not processed yet")
         .register(registry);
@@ -74,6 +85,29 @@ public final class FairAdmission {
       share.throttledSinceUpdate = true;
     }
     return wait;
+  }
+
+  /**
+   * Whether {@code cluster} may send history ({@code ?backfill=true}) now. Backfill is the lowest
+   * priority: it is refused as soon as detection's backlog passes a quarter of the bound, well
+   * before any live request is refused (at the bound), so a backfill never pushes live traffic over
+   * its share; it goes on once the backlog has drained. Without admission control (bound {@code
+   * PT0S}) or before the backlog is known, it is admitted.
+   *
+   * @return 0 to admit, otherwise the seconds the client should wait ({@code Retry-After})
+   */
+  public long admitBackfill(String cluster) {
+    Backlog now = backlog;
+    double bound = settings.maxLag().toMillis() / 1000.0;
+    if (!settings.enabled() || !now.known()) {
+      return 0;
+    }
+    double lag = now.lagSeconds();
+    if (!behind && lag <= bound / BACKFILL_SHARE_OF_BOUND) {
+      return 0;
+    }
+    backfillThrottled.increment();
+    return Math.max(1, Math.min(MAX_BACKFILL_WAIT_SECONDS, (long) Math.ceil(lag)));
   }
 
   /** Counts events Kafka acknowledged for {@code cluster}; while behind they use its credit. */

@@ -101,4 +101,38 @@ class FairAdmissionTest {
     assertThat(off.throttling()).isFalse();
     assertThat(off.admit("default/flood", now)).isZero();
   }
+
+  @Test
+  void backfillIsDeferredFirstAndNeverCostsLiveTrafficItsAdmission() {
+    admission.update(new Backlog(1_000, 10_000, true), now); // 0.1 s of work: all admitted
+    assertThat(admission.admitBackfill("default/history")).isZero();
+
+    // 0.8 s of work: more than a quarter of the 2 s bound, so backfill waits; live is admitted.
+    admission.update(new Backlog(8_000, 10_000, true), now);
+    assertThat(admission.admitBackfill("default/history")).as("Retry-After seconds").isBetween(1L, 30L);
+    assertThat(admission.throttling()).isFalse();
+    assertThat(admission.admit("default/history", now)).as("the same cluster's live events").isZero();
+    assertThat(admission.admit("default/quiet", now)).isZero();
+
+    // Behind (5 s): backfill still deferred; live traffic only loses what exceeds its fair share.
+    second(100);
+    admission.update(new Backlog(50_000, 10_000, true), now);
+    assertThat(admission.admitBackfill("default/history")).isPositive();
+    assertThat(admission.admit("default/quiet", now)).isZero();
+
+    // Drained: history goes on.
+    admission.update(new Backlog(2_000, 10_000, true), now + SECOND);
+    assertThat(admission.admitBackfill("default/history")).isZero();
+    assertThat(registry.counter("vigil.ingest.backfill.throttled").count()).isEqualTo(2);
+  }
+
+  @Test
+  void backfillIsAdmittedBeforeTheBacklogIsKnownOrWithAdmissionOff() {
+    admission.update(Backlog.UNKNOWN, now);
+    assertThat(admission.admitBackfill("default/history")).isZero();
+    FairAdmission off = new FairAdmission(new AdmissionSettings(Duration.ZERO, 500),
+        new SimpleMeterRegistry());
+    off.update(new Backlog(1_000_000, 10, true), now);
+    assertThat(off.admitBackfill("default/history")).isZero();
+  }
 }

@@ -77,9 +77,20 @@ public final class Topics {
       new Topic<>(
           "vigil.api-tokens.v1", Serdes.String(), new JsonSerde<>(ApiToken.class), 1, COMPACT);
 
+  /** Notification outputs (secrets included: delivery needs them); key: output id; tombstone on delete. */
+  public static final Topic<String, OutputDefinition> OUTPUTS =
+      new Topic<>(
+          "vigil.outputs.v1", Serdes.String(), new JsonSerde<>(OutputDefinition.class), 1, COMPACT);
+
+  /** Suppression rules; key: rule id; tombstone on delete. */
+  public static final Topic<String, SuppressionRule> SUPPRESSIONS =
+      new Topic<>(
+          "vigil.suppressions.v1", Serdes.String(), new JsonSerde<>(SuppressionRule.class), 1, COMPACT);
+
   private static final List<Topic<?, ?>> ALL =
       List.of(
-          AUDIT_RAW, AUDIT_DLQ, FINDINGS, ALERTS, ALERTS_OCSF, ALERT_STATUS, CLUSTERS, API_TOKENS);
+          AUDIT_RAW, AUDIT_DLQ, FINDINGS, ALERTS, ALERTS_OCSF, ALERT_STATUS, CLUSTERS, API_TOKENS,
+          OUTPUTS, SUPPRESSIONS);
 
   private Topics() {}
 

@@ -1,6 +1,7 @@
 package dev.vigil.alerts.suppression;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.alerts.AlertStoreUnavailableException;
 import dev.vigil.alerts.table.CompactedTable;
 import dev.vigil.alerts.table.DefinitionRoutes;
 import dev.vigil.alerts.table.DefinitionRoutes.BadRequest;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -107,7 +109,13 @@ public final class SuppressionRoutes {
   /** Rule id → {alerts it dismissed, epoch ms of the last one}, from the alerts of {@code workspace}. */
   Map<String, long[]> counts(String workspace) {
     Map<String, long[]> counts = new HashMap<>();
-    try (KeyValueIterator<String, Alert> it = alerts.get().all()) {
+    ReadOnlyKeyValueStore<String, Alert> store;
+    try {
+      store = alerts.get();
+    } catch (InvalidStateStoreException e) {
+      throw new AlertStoreUnavailableException("alerts are loading, retry shortly", e);
+    }
+    try (KeyValueIterator<String, Alert> it = store.all()) {
       it.forEachRemaining(kv -> {
         Alert alert = kv.value;
         if (alert == null || !workspace.equals(alert.workspace())) {

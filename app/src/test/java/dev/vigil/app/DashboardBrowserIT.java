@@ -42,9 +42,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * fails: CI must not lose the browser test silently.
  */
 class DashboardBrowserIT {
-  private static final List<Path> CHROMIUM = List.of(Path.of("/usr/bin/chromium"), Path.of("/usr/bin/chromium-browser"));
-  private static final List<Path> DRIVER = List.of(Path.of("/usr/bin/chromedriver"), Path.of("/usr/lib/chromium/chromedriver"));
-  private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+  static final List<Path> CHROMIUM = List.of(Path.of("/usr/bin/chromium"), Path.of("/usr/bin/chromium-browser"));
+  static final List<Path> DRIVER = List.of(Path.of("/usr/bin/chromedriver"), Path.of("/usr/lib/chromium/chromedriver"));
+  static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
   @TempDir Path dir;
   @TempDir Path profile;
@@ -121,7 +121,7 @@ class DashboardBrowserIT {
     }
   }
 
-  private static WebDriver browser(Path chromium, Path chromedriver) throws Exception {
+  static WebDriver browser(Path chromium, Path chromedriver) throws Exception {
     ChromeOptions options = new ChromeOptions();
     options.setBinary(chromium.toFile());
     options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -137,7 +137,7 @@ class DashboardBrowserIT {
     return new ChromeDriver(service, options);
   }
 
-  private static void signIn(WebDriver driver, WebDriverWait wait, VigilServer server, String token) {
+  static void signIn(WebDriver driver, WebDriverWait wait, VigilServer server, String token) {
     driver.get(server.url() + "/");
     WebElement input = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
     input.sendKeys(token);
@@ -145,12 +145,12 @@ class DashboardBrowserIT {
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("view-alerts")));
   }
 
-  private static void screenshot(WebDriver driver, String name) throws Exception {
+  static void screenshot(WebDriver driver, String name) throws Exception {
     byte[] png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
     Files.write(SCREENSHOTS.resolve(name), png);
   }
 
-  private static String post(HttpClient http, VigilServer server, String token, String path, String body) throws Exception {
+  static String post(HttpClient http, VigilServer server, String token, String path, String body) throws Exception {
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.url() + path))
         .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
@@ -158,7 +158,7 @@ class DashboardBrowserIT {
     return r.body();
   }
 
-  private static String get(HttpClient http, VigilServer server, String token, String path) throws Exception {
+  static String get(HttpClient http, VigilServer server, String token, String path) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create(server.url() + path)).header("Authorization", "Bearer " + token)
         .build(), HttpResponse.BodyHandlers.ofString()).body();
   }

@@ -3,29 +3,22 @@ package dev.vigil.alerts.outputs;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.alerts.table.DefinitionRoutes;
 import dev.vigil.alerts.table.DefinitionRoutes.BadRequest;
+import dev.vigil.edge.TlsMaterial;
 import dev.vigil.schemas.OutputDefinition;
 import dev.vigil.schemas.Severity;
-import java.io.ByteArrayInputStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /** Reads and checks an output from a {@code POST /v1/outputs} body; builds what its senders need. */
 public final class OutputSpec {
@@ -207,24 +200,9 @@ public final class OutputSpec {
   /** A TLS context trusting exactly the PEM certificates of {@code pem} (an output's own CA). */
   public static SSLContext sslContext(String pem) {
     try {
-      Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509")
-          .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
-      if (certs.isEmpty()) {
-        throw new BadRequest("\"caCertificate\" holds no PEM certificate");
-      }
-      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-      store.load(null, null);
-      int i = 0;
-      for (Certificate cert : certs) {
-        store.setCertificateEntry("ca" + i++, cert);
-      }
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(store);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, tmf.getTrustManagers(), null);
-      return context;
-    } catch (GeneralSecurityException | java.io.IOException e) {
-      throw new BadRequest("\"caCertificate\" is not a PEM certificate: " + e.getMessage());
+      return TlsMaterial.clientContextTrustingPem(pem, "\"caCertificate\"");
+    } catch (IllegalArgumentException e) {
+      throw new BadRequest(e.getMessage());
     }
   }
 }

@@ -204,6 +204,36 @@ class OutputsIT {
     assertThat(https.get("/v1/suppressions", reader).json().path("suppressions")).isEmpty();
   }
 
+  @Test
+  void aThrottledOutputCountsWhatItHoldsBackIntoADigest() throws Exception {
+    try (HttpReceiver throttled = new HttpReceiver(null).start()) {
+      create(Map.of("kind", "webhook", "url", throttled.url("/t"), "secret", SECRET, "alertTypes",
+          List.of("K8S_TestAlert"), "maxPerWindow", 1, "windowSeconds", 5));
+      for (String c : List.of("burst-1", "burst-2", "burst-3", "burst-4")) {
+        simulate(c);
+      }
+
+      // Every alert is either sent on its own or counted into a digest: none is dropped silently.
+      await().atMost(WAIT).until(() -> {
+        long alone = 0;
+        long counted = 0;
+        for (HttpReceiver.Request r : throttled.accepted()) {
+          JsonNode body = Json.mapper().readTree(r.body());
+          if (body.path("digest").asBoolean()) {
+            for (JsonNode held : body.path("held")) {
+              counted += held.path("count").asLong();
+            }
+          } else if (body.path("cluster").asText().startsWith("burst-")) {
+            alone++;
+          }
+        }
+        return alone + counted == 4;
+      });
+      assertThat(throttled.accepted()).anyMatch(r -> "digest".equals(r.header("X-Vigil-Event"))
+          && r.text().contains("more K8S_TestAlert alert"));
+    }
+  }
+
   private static String subject(jakarta.mail.Message m) {
     try {
       return m.getSubject();

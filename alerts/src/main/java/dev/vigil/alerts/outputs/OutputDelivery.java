@@ -104,7 +104,7 @@ final class OutputDelivery implements AutoCloseable {
       consumer.subscribe(List.of(Topics.ALERTS.name()), new Rebalance());
       while (running) {
         try {
-          if (!sendDigestIfDue()) {
+          if (!sendDigestIfDue(Instant.now())) {
             break;
           }
           ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
@@ -171,10 +171,12 @@ final class OutputDelivery implements AutoCloseable {
     if (kind == null) {
       return true;
     }
-    if (!sendDigestIfDue()) {
+    // One instant for both: a window that ends between the two calls must be closed by its digest first.
+    Instant now = Instant.now();
+    if (!sendDigestIfDue(now)) {
       return false;
     }
-    if (!throttle.admit(alert, Instant.now())) {
+    if (!throttle.admit(alert, now)) {
       state.throttled();
       firstHeld.putIfAbsent(tp, record.offset());
       return true;
@@ -185,9 +187,9 @@ final class OutputDelivery implements AutoCloseable {
   }
 
   /** Sends the digest of an ended window; false only when stopping before it was accepted. */
-  private boolean sendDigestIfDue() {
+  private boolean sendDigestIfDue(Instant now) {
     Instant windowStart = throttle.windowStart();
-    List<Throttle.Held> digest = throttle.due(Instant.now());
+    List<Throttle.Held> digest = throttle.due(now);
     if (digest.isEmpty()) {
       return true;
     }

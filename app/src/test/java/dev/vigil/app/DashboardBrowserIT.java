@@ -55,16 +55,9 @@ class DashboardBrowserIT {
 
   @Test
   void readerSeesTheTestAlertAndAdminDismissesIt() throws Exception {
-    Path chromium = firstExecutable(CHROMIUM);
-    Path chromedriver = firstExecutable(DRIVER);
-    if (chromium == null || chromedriver == null) {
-      String missing = "chromium and chromedriver are not installed; run .ci/install-browser to run the browser test";
-      if ("true".equals(System.getenv("CI"))) {
-        fail(missing + " (CI=true: in CI the browser test must run, not be skipped)");
-      }
-      abort(missing);
-    }
-    Files.createDirectories(SCREENSHOTS);
+    Path[] installed = chromiumOrSkip();
+    Path chromium = installed[0];
+    Path chromedriver = installed[1];
 
     try (VigilServer server = VigilServer.start(VigilConfig.forTests(dir))) {
       HttpClient http = HttpClient.newBuilder()
@@ -72,10 +65,7 @@ class DashboardBrowserIT {
       String admin = Files.readString(dir.resolve("admin.token")).trim();
       String reader = Json.mapper().readTree(post(http, server, admin, "/v1/tokens", "{\"role\":\"reader\"}"))
           .get("token").asText();
-      post(http, server, admin, "/v1/clusters", "{\"name\":\"demo\"}");
-      post(http, server, admin, "/v1/clusters/demo/simulate", "");
-      await().atMost(Duration.ofSeconds(20)).until(() ->
-          get(http, server, admin, "/v1/alerts?type=K8S_TestAlert").contains("K8S_TestAlert"));
+      raiseTestAlert(http, server, admin);
 
       WebDriver driver = browser(chromium, chromedriver);
       try {
@@ -119,6 +109,32 @@ class DashboardBrowserIT {
       }
       assertThat(get(http, server, reader, "/v1/alerts?type=K8S_TestAlert")).contains("\"Dismissed\"");
     }
+  }
+
+  /**
+   * Chromium and chromedriver; the test is skipped where they are not installed, and fails so under
+   * {@code CI=true}. Creates the screenshot folder.
+   */
+  static Path[] chromiumOrSkip() throws Exception {
+    Path chromium = firstExecutable(CHROMIUM);
+    Path chromedriver = firstExecutable(DRIVER);
+    if (chromium == null || chromedriver == null) {
+      String missing = "chromium and chromedriver are not installed; run .ci/install-browser to run the browser test";
+      if ("true".equals(System.getenv("CI"))) {
+        fail(missing + " (CI=true: in CI the browser test must run, not be skipped)");
+      }
+      abort(missing);
+    }
+    Files.createDirectories(SCREENSHOTS);
+    return new Path[] {chromium, chromedriver};
+  }
+
+  /** Registers cluster {@code demo}, simulates the test alert there and waits until the API lists it. */
+  static void raiseTestAlert(HttpClient http, VigilServer server, String admin) throws Exception {
+    post(http, server, admin, "/v1/clusters", "{\"name\":\"demo\"}");
+    post(http, server, admin, "/v1/clusters/demo/simulate", "");
+    await().atMost(Duration.ofSeconds(20)).until(() ->
+        get(http, server, admin, "/v1/alerts?type=K8S_TestAlert").contains("K8S_TestAlert"));
   }
 
   static WebDriver browser(Path chromium, Path chromedriver) throws Exception {

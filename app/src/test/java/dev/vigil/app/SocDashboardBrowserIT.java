@@ -1,15 +1,10 @@
 package dev.vigil.app;
 
 import static dev.vigil.app.DashboardBrowserIT.browser;
-import static dev.vigil.app.DashboardBrowserIT.firstExecutable;
 import static dev.vigil.app.DashboardBrowserIT.get;
-import static dev.vigil.app.DashboardBrowserIT.post;
 import static dev.vigil.app.DashboardBrowserIT.screenshot;
 import static dev.vigil.app.DashboardBrowserIT.signIn;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.abort;
 
 import dev.vigil.alerts.outputs.receivers.HttpReceiver;
 import dev.vigil.app.settings.VigilConfig;
@@ -40,28 +35,16 @@ class SocDashboardBrowserIT {
 
   @Test
   void anAdminAddsAndTestsAnOutputAndSuppressesAlertsLikeOne() throws Exception {
-    Path chromium = firstExecutable(DashboardBrowserIT.CHROMIUM);
-    Path chromedriver = firstExecutable(DashboardBrowserIT.DRIVER);
-    if (chromium == null || chromedriver == null) {
-      String missing = "chromium and chromedriver are not installed; run .ci/install-browser to run the browser test";
-      if ("true".equals(System.getenv("CI"))) {
-        fail(missing + " (CI=true: in CI the browser test must run, not be skipped)");
-      }
-      abort(missing);
-    }
-    Files.createDirectories(DashboardBrowserIT.SCREENSHOTS);
+    Path[] installed = DashboardBrowserIT.chromiumOrSkip();
 
     try (VigilServer server = VigilServer.start(VigilConfig.forTests(dir));
         HttpReceiver slack = new HttpReceiver(null).start()) {
       HttpClient http = HttpClient.newBuilder()
           .sslContext(TlsMaterial.clientContextTrusting(server.caCertificate())).build();
       String admin = Files.readString(dir.resolve("admin.token")).trim();
-      post(http, server, admin, "/v1/clusters", "{\"name\":\"demo\"}");
-      post(http, server, admin, "/v1/clusters/demo/simulate", "");
-      await().atMost(Duration.ofSeconds(20)).until(() ->
-          get(http, server, admin, "/v1/alerts?type=K8S_TestAlert").contains("K8S_TestAlert"));
+      DashboardBrowserIT.raiseTestAlert(http, server, admin);
 
-      WebDriver driver = browser(chromium, chromedriver);
+      WebDriver driver = browser(installed[0], installed[1]);
       try {
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
         signIn(driver, wait, server, admin);

@@ -1,5 +1,6 @@
 package dev.vigil.alerts;
 
+import dev.vigil.alerts.suppression.Suppressions;
 import dev.vigil.schemas.Alert;
 import dev.vigil.schemas.AlertStatus;
 import dev.vigil.schemas.Finding;
@@ -45,6 +46,7 @@ final class AlertDedupProcessor implements Processor<String, Finding, String, Al
   private ProcessorContext<String, Alert> context;
   private KeyValueStore<String, Alert> alerts;
   private KeyValueStore<String, Long> unpublished;
+  private final Suppressions.Step suppression = new Suppressions.Step();
 
   AlertDedupProcessor(AlertsConfig config, AlertsMetrics metrics) {
     this.dedupWindow = config.dedupWindow();
@@ -57,6 +59,7 @@ final class AlertDedupProcessor implements Processor<String, Finding, String, Al
     this.context = context;
     this.alerts = context.getStateStore(AlertsTopology.ALERTS_BY_FINGERPRINT_STORE);
     this.unpublished = context.getStateStore(AlertsTopology.UNPUBLISHED_STORE);
+    suppression.init(context);
     context.schedule(flushInterval, PunctuationType.WALL_CLOCK_TIME, now -> flush());
   }
 
@@ -102,7 +105,7 @@ final class AlertDedupProcessor implements Processor<String, Finding, String, Al
       // The old alert is about to be replaced in the store: publish its pending update first.
       flushOne(fingerprint, current, now);
     }
-    Alert created = newAlert(fingerprint, finding, Instant.ofEpochMilli(now));
+    Alert created = suppression.apply(newAlert(fingerprint, finding, Instant.ofEpochMilli(now)), now);
     alerts.put(fingerprint, created);
     publish(created, true, finding.receivedMs(), now);
   }

@@ -2,6 +2,8 @@ package dev.vigil.alerts;
 
 import dev.vigil.schemas.Alert;
 import dev.vigil.schemas.AlertStatusChange;
+import dev.vigil.schemas.VigilHeaders;
+import java.nio.charset.StandardCharsets;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -83,7 +85,9 @@ final class AlertStatusProcessor implements Processor<String, AlertStatusChange,
 
   private void publish(Alert updated, AlertStatusChange change, long now) {
     AlertActivity activity = AlertActivity.ofStatusChange(change.status());
-    context.forward(activity.tag(new Record<>(updated.id(), updated, now)));
+    Record<String, Alert> record = activity.tag(new Record<>(updated.id(), updated, now));
+    record.headers().add(VigilHeaders.ALERT_STATUS_CHANGE, change.status().name().getBytes(StandardCharsets.UTF_8));
+    context.forward(record);
     metrics.statusChange(true);
   }
 

@@ -1,6 +1,7 @@
 package dev.vigil.alerts;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.alerts.suppression.Suppressions;
 import dev.vigil.schemas.Alert;
 import dev.vigil.schemas.AlertStatusChange;
 import dev.vigil.schemas.Finding;
@@ -148,6 +149,7 @@ public final class AlertsTopology {
             Produced.with(Topics.ALERTS_OCSF.keySerde(), Topics.ALERTS_OCSF.valueSerde())
                 .withName(OCSF_SINK));
 
+    Suppressions.addTo(builder);
     builder.globalTable(
         Topics.ALERTS.name(),
         Consumed.with(Topics.ALERTS.keySerde(), Topics.ALERTS.valueSerde())

@@ -8,6 +8,10 @@ import dev.vigil.alerts.KafkaAlertFeed;
 import dev.vigil.alerts.KafkaAlertStatusSink;
 import dev.vigil.alerts.LiveStreams;
 import dev.vigil.alerts.StreamIds;
+import dev.vigil.alerts.outputs.OutputRoutes;
+import dev.vigil.alerts.outputs.Outputs;
+import dev.vigil.alerts.suppression.SuppressionRoutes;
+import dev.vigil.alerts.table.CompactedTable;
 import dev.vigil.app.memory.MemoryBudget;
 import dev.vigil.app.memory.MemoryMonitor;
 import dev.vigil.app.memory.RocksDbMemory;
@@ -37,6 +41,7 @@ import dev.vigil.kafkalocal.LocalKafka;
 import dev.vigil.kafkalocal.LocalKafkaCluster;
 import dev.vigil.schemas.ApiToken;
 import dev.vigil.schemas.CallerResolver;
+import dev.vigil.schemas.SuppressionRule;
 import dev.vigil.schemas.Topics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -67,9 +72,11 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,6 +104,8 @@ final class VigilServer implements AutoCloseable {
   private IdentityReader identity;
   private IngestGateway gateway;
   private KafkaAlertStatusSink statusSink;
+  private Outputs outputs;
+  private CompactedTable<SuppressionRule> suppressionRules;
   private KafkaStreams detection;
   private KafkaStreams alerts;
   private Vertx vertx;
@@ -287,6 +296,10 @@ final class VigilServer implements AutoCloseable {
       queries = AlertQueries.of(alerts);
       statusSink = new KafkaAlertStatusSink(kafkaClientConfig());
       feed = new KafkaAlertFeed(kafkaClientConfig(), config.api().maxStreams());
+      outputs = new Outputs(kafkaClientConfig(), metrics, () -> url).start();
+      resources.add(outputs);
+      suppressionRules = new CompactedTable<>(kafkaClientConfig(), Topics.SUPPRESSIONS, "vigil-suppressions").start();
+      resources.add(suppressionRules);
     }
 
     vertx = Vertx.vertx();
@@ -296,6 +309,12 @@ final class VigilServer implements AutoCloseable {
     StreamIds streamIds = new StreamIds(Files.readAllBytes(tls.keyPath()));
     liveStreams = ApiRouter.configure(router, new ApiRouter.Parts(callers, registry, activity, gateway, limits, queries,
         statusSink, feed, metrics, this::ready, config.api(), streamIds));
+    if (alertsRole) {
+      OutputRoutes.mount(router, callers, outputs);
+      KafkaStreams alertsApp = alerts;
+      SuppressionRoutes.mount(router, callers, suppressionRules, () -> alertsApp.store(
+          StoreQueryParameters.fromNameAndType(AlertsTopology.ALERTS_BY_ID_STORE, QueryableStoreTypes.keyValueStore())));
+    }
     ApiLimits api = config.api();
     HttpServerOptions options = tls.applyTo(new HttpServerOptions())
         .setHost(config.get(Settings.BIND))

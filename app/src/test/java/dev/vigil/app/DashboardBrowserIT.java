@@ -42,9 +42,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * fails: CI must not lose the browser test silently.
  */
 class DashboardBrowserIT {
-  private static final List<Path> CHROMIUM = List.of(Path.of("/usr/bin/chromium"), Path.of("/usr/bin/chromium-browser"));
-  private static final List<Path> DRIVER = List.of(Path.of("/usr/bin/chromedriver"), Path.of("/usr/lib/chromium/chromedriver"));
-  private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+  static final List<Path> CHROMIUM = List.of(Path.of("/usr/bin/chromium"), Path.of("/usr/bin/chromium-browser"));
+  static final List<Path> DRIVER = List.of(Path.of("/usr/bin/chromedriver"), Path.of("/usr/lib/chromium/chromedriver"));
+  static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
   @TempDir Path dir;
   @TempDir Path profile;
@@ -55,16 +55,9 @@ class DashboardBrowserIT {
 
   @Test
   void readerSeesTheTestAlertAndAdminDismissesIt() throws Exception {
-    Path chromium = firstExecutable(CHROMIUM);
-    Path chromedriver = firstExecutable(DRIVER);
-    if (chromium == null || chromedriver == null) {
-      String missing = "chromium and chromedriver are not installed; run .ci/install-browser to run the browser test";
-      if ("true".equals(System.getenv("CI"))) {
-        fail(missing + " (CI=true: in CI the browser test must run, not be skipped)");
-      }
-      abort(missing);
-    }
-    Files.createDirectories(SCREENSHOTS);
+    Path[] installed = chromiumOrSkip();
+    Path chromium = installed[0];
+    Path chromedriver = installed[1];
 
     try (VigilServer server = VigilServer.start(VigilConfig.forTests(dir))) {
       HttpClient http = HttpClient.newBuilder()
@@ -72,10 +65,7 @@ class DashboardBrowserIT {
       String admin = Files.readString(dir.resolve("admin.token")).trim();
       String reader = Json.mapper().readTree(post(http, server, admin, "/v1/tokens", "{\"role\":\"reader\"}"))
           .get("token").asText();
-      post(http, server, admin, "/v1/clusters", "{\"name\":\"demo\"}");
-      post(http, server, admin, "/v1/clusters/demo/simulate", "");
-      await().atMost(Duration.ofSeconds(20)).until(() ->
-          get(http, server, admin, "/v1/alerts?type=K8S_TestAlert").contains("K8S_TestAlert"));
+      raiseTestAlert(http, server, admin);
 
       WebDriver driver = browser(chromium, chromedriver);
       try {
@@ -121,7 +111,33 @@ class DashboardBrowserIT {
     }
   }
 
-  private static WebDriver browser(Path chromium, Path chromedriver) throws Exception {
+  /**
+   * Chromium and chromedriver; the test is skipped where they are not installed, and fails so under
+   * {@code CI=true}. Creates the screenshot folder.
+   */
+  static Path[] chromiumOrSkip() throws Exception {
+    Path chromium = firstExecutable(CHROMIUM);
+    Path chromedriver = firstExecutable(DRIVER);
+    if (chromium == null || chromedriver == null) {
+      String missing = "chromium and chromedriver are not installed; run .ci/install-browser to run the browser test";
+      if ("true".equals(System.getenv("CI"))) {
+        fail(missing + " (CI=true: in CI the browser test must run, not be skipped)");
+      }
+      abort(missing);
+    }
+    Files.createDirectories(SCREENSHOTS);
+    return new Path[] {chromium, chromedriver};
+  }
+
+  /** Registers cluster {@code demo}, simulates the test alert there and waits until the API lists it. */
+  static void raiseTestAlert(HttpClient http, VigilServer server, String admin) throws Exception {
+    post(http, server, admin, "/v1/clusters", "{\"name\":\"demo\"}");
+    post(http, server, admin, "/v1/clusters/demo/simulate", "");
+    await().atMost(Duration.ofSeconds(20)).until(() ->
+        get(http, server, admin, "/v1/alerts?type=K8S_TestAlert").contains("K8S_TestAlert"));
+  }
+
+  static WebDriver browser(Path chromium, Path chromedriver) throws Exception {
     ChromeOptions options = new ChromeOptions();
     options.setBinary(chromium.toFile());
     options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -137,7 +153,7 @@ class DashboardBrowserIT {
     return new ChromeDriver(service, options);
   }
 
-  private static void signIn(WebDriver driver, WebDriverWait wait, VigilServer server, String token) {
+  static void signIn(WebDriver driver, WebDriverWait wait, VigilServer server, String token) {
     driver.get(server.url() + "/");
     WebElement input = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
     input.sendKeys(token);
@@ -145,12 +161,12 @@ class DashboardBrowserIT {
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("view-alerts")));
   }
 
-  private static void screenshot(WebDriver driver, String name) throws Exception {
+  static void screenshot(WebDriver driver, String name) throws Exception {
     byte[] png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
     Files.write(SCREENSHOTS.resolve(name), png);
   }
 
-  private static String post(HttpClient http, VigilServer server, String token, String path, String body) throws Exception {
+  static String post(HttpClient http, VigilServer server, String token, String path, String body) throws Exception {
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.url() + path))
         .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
@@ -158,7 +174,7 @@ class DashboardBrowserIT {
     return r.body();
   }
 
-  private static String get(HttpClient http, VigilServer server, String token, String path) throws Exception {
+  static String get(HttpClient http, VigilServer server, String token, String path) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create(server.url() + path)).header("Authorization", "Bearer " + token)
         .build(), HttpResponse.BodyHandlers.ofString()).body();
   }

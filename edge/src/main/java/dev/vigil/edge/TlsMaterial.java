@@ -233,12 +233,32 @@ public final class TlsMaterial {
 
   /** An SSL context for Java clients ({@code java.net.http.HttpClient}) trusting the PEM CA file. */
   public static SSLContext clientContextTrusting(Path caFile) {
+    String pem;
     try {
-      List<X509Certificate> cas =
-          readCertificates(Files.readString(caFile, StandardCharsets.US_ASCII));
-      if (cas.isEmpty()) {
-        throw new IllegalArgumentException(caFile + " holds no PEM certificate");
-      }
+      pem = Files.readString(caFile, StandardCharsets.US_ASCII);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read CA file " + caFile, e);
+    }
+    return clientContextTrustingPem(pem, caFile.toString());
+  }
+
+  /**
+   * An SSL context for Java clients trusting exactly the PEM certificates in {@code pem}.
+   *
+   * @param source what the PEM is, for messages
+   * @throws IllegalArgumentException when {@code pem} holds no certificate or one that cannot be read
+   */
+  public static SSLContext clientContextTrustingPem(String pem, String source) {
+    List<X509Certificate> cas;
+    try {
+      cas = readCertificates(pem);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(source + " is not a PEM certificate: " + e.getMessage(), e);
+    }
+    if (cas.isEmpty()) {
+      throw new IllegalArgumentException(source + " holds no PEM certificate");
+    }
+    try {
       KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
       trust.load(null, null);
       for (int i = 0; i < cas.size(); i++) {
@@ -250,10 +270,8 @@ public final class TlsMaterial {
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, tmf.getTrustManagers(), new SecureRandom());
       return context;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read CA file " + caFile, e);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot build a TLS context trusting " + caFile, e);
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException("cannot build a TLS context trusting " + source, e);
     }
   }
 

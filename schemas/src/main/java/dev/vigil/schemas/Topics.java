@@ -102,10 +102,20 @@ public final class Topics {
   public static final Topic<String, Long> CLUSTER_CLOCK =
       new Topic<>("vigil.cluster-clock.v1", Serdes.String(), Serdes.Long(), 1, COMPACT);
 
+  /** Notification outputs (secrets included: delivery needs them); key: output id; tombstone on delete. */
+  public static final Topic<String, OutputDefinition> OUTPUTS =
+      new Topic<>(
+          "vigil.outputs.v1", Serdes.String(), new JsonSerde<>(OutputDefinition.class), 1, COMPACT);
+
+  /** Suppression rules; key: rule id; tombstone on delete. */
+  public static final Topic<String, SuppressionRule> SUPPRESSIONS =
+      new Topic<>(
+          "vigil.suppressions.v1", Serdes.String(), new JsonSerde<>(SuppressionRule.class), 1, COMPACT);
+
   private static final List<Topic<?, ?>> ALL =
       List.of(
           AUDIT_RAW, AUDIT_DLQ, FINDINGS, ALERTS, ALERTS_OCSF, ALERT_STATUS, CLUSTERS, API_TOKENS,
-          FINDINGS_SHADOW, CLUSTER_CLOCK);
+          FINDINGS_SHADOW, CLUSTER_CLOCK, OUTPUTS, SUPPRESSIONS);
 
   private Topics() {}
 

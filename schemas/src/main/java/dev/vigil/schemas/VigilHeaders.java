@@ -20,6 +20,11 @@ public final class VigilHeaders {
    * update} (count, times or status changed) or {@code close} (set to Resolved or Dismissed).
    */
   public static final String ALERT_ACTIVITY = "vigil-alert-activity";
+  /**
+   * On {@code vigil.alerts.v1} records written because of a triage decision: the new status. Absent
+   * on new alerts and on count updates, so a consumer can tell a status change from more events.
+   */
+  public static final String ALERT_STATUS_CHANGE = "vigil-alert-status-change";
 
   private VigilHeaders() {}
 }

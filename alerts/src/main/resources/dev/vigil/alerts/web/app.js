@@ -77,7 +77,7 @@ function signOut(message) {
   state.order = [];
   clear($('alerts-body'));
   show($('detail'), false);
-  for (const id of ['tabs', 'session', 'view-alerts', 'view-clusters', 'view-tokens']) show($(id), false);
+  for (const id of ['tabs', 'session', 'view-alerts', 'view-clusters', 'view-tokens', 'view-outputs']) show($(id), false);
   show($('signin'), true);
   $('token').value = '';
   showError($('signin-error'), message);
@@ -91,6 +91,7 @@ function selectView(view) {
   show($('view-tokens'), view === 'tokens');
   if (view === 'clusters') loadClusters();
   if (view === 'tokens') loadTokens();
+  document.dispatchEvent(new CustomEvent('vigil:view', { detail: view })); // soc.js: the Outputs view
 }
 
 // ---- alerts list ------------------------------------------------------------------------------
@@ -218,6 +219,7 @@ function renderDetail(a) {
 
   const admin = state.me && state.me.role === 'admin';
   show($('d-triage'), admin);
+  document.dispatchEvent(new CustomEvent('vigil:alert', { detail: { alert: a, admin } })); // soc.js: suppress
   if (admin) {
     const closed = a.status === 'Resolved' || a.status === 'Dismissed';
     show($('btn-progress'), a.status !== 'InProgress' && !closed);

@@ -77,9 +77,24 @@ public final class Topics {
       new Topic<>(
           "vigil.api-tokens.v1", Serdes.String(), new JsonSerde<>(ApiToken.class), 1, COMPACT);
 
+  /** Alerts correlated into incidents, re-published when they change; key: incident id. */
+  public static final Topic<String, Incident> INCIDENTS =
+      new Topic<>(
+          "vigil.incidents.v1", Serdes.String(), new JsonSerde<>(Incident.class), 6, COMPACT);
+
+  /** Triage decisions on incidents written by the API; key: incident id. */
+  public static final Topic<String, IncidentStatusChange> INCIDENT_STATUS =
+      new Topic<>(
+          "vigil.incident-status.v1",
+          Serdes.String(),
+          new JsonSerde<>(IncidentStatusChange.class),
+          6,
+          COMPACT);
+
   private static final List<Topic<?, ?>> ALL =
       List.of(
-          AUDIT_RAW, AUDIT_DLQ, FINDINGS, ALERTS, ALERTS_OCSF, ALERT_STATUS, CLUSTERS, API_TOKENS);
+          AUDIT_RAW, AUDIT_DLQ, FINDINGS, ALERTS, ALERTS_OCSF, ALERT_STATUS, CLUSTERS, API_TOKENS,
+          INCIDENTS, INCIDENT_STATUS);
 
   private Topics() {}
 

@@ -281,7 +281,8 @@ public final class AlertsRoutes {
     return new PatchResult(false, Buffer.buffer(Json.mapper().writeValueAsBytes(change)));
   }
 
-  private static AlertStatus statusOf(JsonNode node) {
+  /** The status named by {@code node}, case-insensitive; IllegalArgumentException naming the allowed ones. */
+  public static AlertStatus statusOf(JsonNode node) {
     String allowed =
         Arrays.stream(AlertStatus.values()).map(Enum::name).collect(Collectors.joining(", "));
     if (node == null || !node.isTextual()) {
@@ -296,7 +297,8 @@ public final class AlertsRoutes {
         "\"status\" '" + node.textValue() + "' is unknown; allowed: " + allowed);
   }
 
-  private static String commentOf(JsonNode node) {
+  /** A triage comment: null when absent or blank; IllegalArgumentException when too long. */
+  public static String commentOf(JsonNode node) {
     if (node == null || node.isNull()) {
       return null;
     }
@@ -542,7 +544,7 @@ public final class AlertsRoutes {
   }
 
   /** The authenticated caller when it may read alerts; otherwise answers 403 and returns null. */
-  private static Caller authorize(RoutingContext ctx) {
+  public static Caller authorize(RoutingContext ctx) {
     Caller c = Authentication.caller(ctx);
     if (!ApiToken.ROLE_READER.equals(c.role()) && !ApiToken.ROLE_ADMIN.equals(c.role())) {
       Answers.error(
@@ -589,7 +591,8 @@ public final class AlertsRoutes {
             });
   }
 
-  private static void methodNotAllowed(RoutingContext ctx, Router router, String path) {
+  /** Answers 405 with {@code Allow} listing the methods of every route on {@code path}. */
+  public static void methodNotAllowed(RoutingContext ctx, Router router, String path) {
     ctx.response().putHeader(HttpHeaders.ALLOW, allowed(router, path));
     Answers.error(
         ctx,
@@ -611,7 +614,8 @@ public final class AlertsRoutes {
     return String.join(", ", methods);
   }
 
-  private static Map<String, List<String>> queryParams(RoutingContext ctx) {
+  /** The query parameters of the request, each name with all its values in order. */
+  public static Map<String, List<String>> queryParams(RoutingContext ctx) {
     Map<String, List<String>> params = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : ctx.queryParams()) {
       params.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());

@@ -28,7 +28,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import dev.vigil.alerts.overview.ClusterHealth;
+import dev.vigil.alerts.overview.OverviewRoutes;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.Set;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Findings → the alerts topology → its alerts → the incidents topology → the incident store → HTTP,
- * with both status sinks writing into the topologies' own input topics.
+ * with both status sinks writing into the topologies' own input topics; and the overview over both stores.
  */
 class IncidentsApiOverTopologyTest {
   private static final Instant WALL = T0.plus(Duration.ofMinutes(10));
@@ -106,6 +111,11 @@ class IncidentsApiOverTopologyTest {
             pump();
           }
         });
+    OverviewRoutes.mount(router, token -> Optional.ofNullable(TOKENS.get(token)), new AlertQueries(() -> alertStore),
+        new IncidentQueries(() -> incidentStore),
+        Map.of("Execution", Set.of("T1609", "T1610"), "Impact", Set.of("T1496")),
+        workspace -> List.of(new ClusterHealth(AttackStory.CLUSTER + "-" + workspace, "Healthy", 42, WALL)),
+        Clock.fixed(WALL.plusSeconds(60), ZoneOffset.UTC));
     server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
@@ -256,5 +266,43 @@ class IncidentsApiOverTopologyTest {
     JsonNode incident = json(call("GET", "/v1/incidents/" + id, "reader-a", null));
     assertThat(incident.get("status").asText()).isEqualTo("Dismissed");
     assertThat(incident.get("alerts")).allSatisfy(a -> assertThat(a.get("status").asText()).isEqualTo("Active"));
+  }
+
+  @Test
+  void theOverviewCountsTheAttackForItsWorkspaceOnly() throws Exception {
+    raiseTheAttack();
+
+    JsonNode overview = json(call("GET", "/v1/overview?since=PT6H", "reader-a", null));
+
+    assertThat(overview.get("alerts").get("total").asLong()).isEqualTo(4);
+    assertThat(overview.get("alerts").get("bySeverity").get("Medium").asLong()).isEqualTo(3);
+    assertThat(overview.get("bucketSeconds").asLong()).isEqualTo(900);
+    assertThat(overview.get("alertsOverTime")).hasSize(24);
+    long drawn = 0;
+    for (JsonNode bucket : overview.get("alertsOverTime")) {
+      for (JsonNode n : bucket.get("bySeverity")) {
+        drawn += n.asLong();
+      }
+    }
+    assertThat(drawn).isEqualTo(4);
+    assertThat(overview.get("topAlertTypes")).hasSize(4);
+    assertThat(overview.get("clustersByOpenAlerts").get(0).get("cluster").asText()).isEqualTo(AttackStory.CLUSTER);
+    assertThat(overview.get("clustersByOpenAlerts").get(0).get("open").asLong()).isEqualTo(4);
+    assertThat(overview.get("incidents").get("open").asLong()).isEqualTo(1);
+    assertThat(overview.get("incidents").get("latest").get(0).get("alertCount").asInt()).isEqualTo(4);
+    assertThat(overview.get("attackMatrix")).extracting(t -> t.get("tactic").asText()).containsExactly(
+        "Execution", "Persistence", "PrivilegeEscalation", "CredentialAccess", "Impact");
+    JsonNode execution = overview.get("attackMatrix").get(0).get("techniques");
+    assertThat(execution).extracting(t -> t.get("technique").asText() + "/" + t.get("fired").asLong() + "/"
+        + t.get("covered").asBoolean()).containsExactly("T1609/1/true", "T1610/0/true");
+    assertThat(overview.get("clusters").get(0).get("cluster").asText()).isEqualTo(AttackStory.CLUSTER + "-ws-a");
+
+    JsonNode other = json(call("GET", "/v1/overview", "admin-b", null));
+    assertThat(other.get("alerts").get("total").asLong()).isZero();
+    assertThat(other.get("clustersByOpenAlerts")).isEmpty();
+    assertThat(other.get("incidents").get("open").asLong()).isZero();
+    assertThat(call("GET", "/v1/overview?since=yesterday", "reader-a", null).statusCode()).isEqualTo(400);
+    assertThat(call("GET", "/v1/overview?until=PT1H", "reader-a", null).statusCode()).isEqualTo(400);
+    assertThat(call("GET", "/v1/overview", "cluster-a", null).statusCode()).isEqualTo(403);
   }
 }

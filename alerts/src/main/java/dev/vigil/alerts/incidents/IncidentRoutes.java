@@ -41,7 +41,8 @@ import java.util.function.Predicate;
  *   <tr><th>method and path</th><th>who</th><th>answer</th></tr>
  *   <tr><td>{@code GET /v1/incidents}</td><td>reader, admin</td>
  *       <td>{@code {"incidents":[...],"count":N}}, latest activity first; filters {@code status},
- *       {@code cluster}, {@code minSeverity}, {@code limit}</td></tr>
+ *       {@code cluster}, {@code minSeverity}, {@code alert} (an alert id: the incident holding it),
+ *       {@code limit}</td></tr>
  *   <tr><td>{@code GET /v1/incidents/{id}}</td><td>reader, admin</td>
  *       <td>the incident, or 404 when unknown or of another workspace</td></tr>
  *   <tr><td>{@code PATCH /v1/incidents/{id}}</td><td>admin</td>
@@ -59,7 +60,7 @@ public final class IncidentRoutes {
   static final int MAX_LIMIT = 1000;
   static final long MAX_PATCH_BYTES = 16 * 1024;
   static final Duration APPLY_WAIT = Duration.ofSeconds(5);
-  private static final Set<String> LIST_PARAMS = Set.of("status", "cluster", "minSeverity", "limit");
+  private static final Set<String> LIST_PARAMS = Set.of("status", "cluster", "minSeverity", "alert", "limit");
   private static final String NOT_FOUND = "no incident with this id in your workspace";
 
   private final Authentication authentication;
@@ -117,10 +118,12 @@ public final class IncidentRoutes {
           ? AlertsRoutes.statusOf(Json.mapper().getNodeFactory().textNode(params.get("status").get(0)))
           : null;
       String cluster = params.containsKey("cluster") ? params.get("cluster").get(0) : null;
+      String alert = params.containsKey("alert") ? params.get("alert").get(0) : null;
       IncidentSeverity min = params.containsKey("minSeverity") ? severity(params.get("minSeverity").get(0)) : null;
       limit = params.containsKey("limit") ? limit(params.get("limit").get(0)) : DEFAULT_LIMIT;
       filter = i -> (status == null || status == i.status())
           && (cluster == null || cluster.equals(i.cluster()))
+          && (alert == null || i.alerts().stream().anyMatch(m -> m.id().equals(alert)))
           && (min == null || (i.severity() != null && i.severity().compareTo(min) >= 0));
     } catch (IllegalArgumentException e) {
       Answers.error(ctx, 400, "bad_request", e.getMessage());

@@ -2,6 +2,8 @@
 // textContent, never as HTML. The token lives in sessionStorage (this tab only) and is sent as a
 // bearer header; the live stream is read with fetch so it can carry that header too.
 
+import { initInsights, loadIncidents, loadOverview, renderAlertExtras } from './insights.js';
+
 const TOKEN_KEY = 'vigil.token';
 const $ = (id) => document.getElementById(id);
 
@@ -64,7 +66,7 @@ async function signIn(token) {
   show($('signin'), false);
   show($('tabs'), true);
   show($('session'), true);
-  selectView('alerts');
+  selectView('overview');
   await reloadAlerts();
 }
 
@@ -77,7 +79,9 @@ function signOut(message) {
   state.order = [];
   clear($('alerts-body'));
   show($('detail'), false);
-  for (const id of ['tabs', 'session', 'view-alerts', 'view-clusters', 'view-tokens']) show($(id), false);
+  for (const id of ['tabs', 'session', 'view-overview', 'view-incidents', 'view-alerts', 'view-clusters', 'view-tokens']) {
+    show($(id), false);
+  }
   show($('signin'), true);
   $('token').value = '';
   showError($('signin-error'), message);
@@ -86,6 +90,10 @@ function signOut(message) {
 
 function selectView(view) {
   for (const tab of document.querySelectorAll('.tab')) tab.classList.toggle('active', tab.dataset.view === view);
+  show($('view-overview'), view === 'overview');
+  show($('view-incidents'), view === 'incidents');
+  if (view === 'overview') loadOverview();
+  if (view === 'incidents') loadIncidents();
   show($('view-alerts'), view === 'alerts');
   show($('view-clusters'), view === 'clusters');
   show($('view-tokens'), view === 'tokens');
@@ -215,6 +223,7 @@ function renderDetail(a) {
   $('d-count').textContent = a.count;
   $('d-mitre').textContent = [...(a.tactics || []), ...(a.techniques || [])].join(', ') || '—';
   $('d-description').textContent = a.description;
+  renderAlertExtras(a);
 
   const admin = state.me && state.me.role === 'admin';
   show($('d-triage'), admin);
@@ -423,6 +432,11 @@ async function revokeToken(id) {
 // ---- wiring -----------------------------------------------------------------------------------
 
 function init() {
+  initInsights({
+    api, $, text, clear, show, showError, when, selectView,
+    openAlert: (id) => { selectView('alerts'); select(id); },
+    isAdmin: () => Boolean(state.me && state.me.role === 'admin'),
+  });
   $('signin-form').addEventListener('submit', async (ev) => {
     ev.preventDefault();
     showError($('signin-error'), '');

@@ -53,18 +53,31 @@ class DashboardBrowserIT {
     return candidates.stream().filter(Files::isExecutable).findFirst().orElse(null);
   }
 
+  /** The installed Chromium and its driver. */
+  record Browser(Path chromium, Path chromedriver) {
+    /** The browser, or the test skipped (failed under {@code CI=true}) when it is not installed. */
+    static Browser findOrSkip() throws Exception {
+      Path chromium = firstExecutable(CHROMIUM);
+      Path chromedriver = firstExecutable(DRIVER);
+      if (chromium == null || chromedriver == null) {
+        String missing = "chromium and chromedriver are not installed; run .ci/install-browser to run the browser test";
+        if ("true".equals(System.getenv("CI"))) {
+          fail(missing + " (CI=true: in CI the browser test must run, not be skipped)");
+        }
+        abort(missing);
+      }
+      Files.createDirectories(SCREENSHOTS);
+      return new Browser(chromium, chromedriver);
+    }
+
+    WebDriver start() throws Exception {
+      return browser(chromium, chromedriver);
+    }
+  }
+
   @Test
   void readerSeesTheTestAlertAndAdminDismissesIt() throws Exception {
-    Path chromium = firstExecutable(CHROMIUM);
-    Path chromedriver = firstExecutable(DRIVER);
-    if (chromium == null || chromedriver == null) {
-      String missing = "chromium and chromedriver are not installed; run .ci/install-browser to run the browser test";
-      if ("true".equals(System.getenv("CI"))) {
-        fail(missing + " (CI=true: in CI the browser test must run, not be skipped)");
-      }
-      abort(missing);
-    }
-    Files.createDirectories(SCREENSHOTS);
+    Browser installed = Browser.findOrSkip();
 
     try (VigilServer server = VigilServer.start(VigilConfig.forTests(dir))) {
       HttpClient http = HttpClient.newBuilder()
@@ -77,11 +90,12 @@ class DashboardBrowserIT {
       await().atMost(Duration.ofSeconds(20)).until(() ->
           get(http, server, admin, "/v1/alerts?type=K8S_TestAlert").contains("K8S_TestAlert"));
 
-      WebDriver driver = browser(chromium, chromedriver);
+      WebDriver driver = installed.start();
       try {
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
 
         signIn(driver, wait, server, reader);
+        showAlerts(driver, wait);
         WebElement row = wait.until(ExpectedConditions.visibilityOfElementLocated(
             By.cssSelector("#alerts-body tr[data-type='K8S_TestAlert']")));
         assertThat(row.getText()).contains("Test alert for Kubernetes", "demo", "Active");
@@ -99,6 +113,7 @@ class DashboardBrowserIT {
         driver.findElement(By.id("sign-out")).click();
 
         signIn(driver, wait, server, admin);
+        showAlerts(driver, wait);
         wait.until(ExpectedConditions.visibilityOfElementLocated(
             By.cssSelector("#alerts-body tr[data-type='K8S_TestAlert']"))).click();
         WebElement dismiss = wait.until(ExpectedConditions.elementToBeClickable(By.id("btn-dismiss")));
@@ -137,20 +152,26 @@ class DashboardBrowserIT {
     return new ChromeDriver(service, options);
   }
 
-  private static void signIn(WebDriver driver, WebDriverWait wait, VigilServer server, String token) {
+  /** Signs in and waits for the home page, the overview. */
+  static void signIn(WebDriver driver, WebDriverWait wait, VigilServer server, String token) {
     driver.get(server.url() + "/");
     WebElement input = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
     input.sendKeys(token);
     driver.findElement(By.id("signin-submit")).click();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("view-overview")));
+  }
+
+  private static void showAlerts(WebDriver driver, WebDriverWait wait) {
+    driver.findElement(By.id("tab-alerts")).click();
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("view-alerts")));
   }
 
-  private static void screenshot(WebDriver driver, String name) throws Exception {
+  static void screenshot(WebDriver driver, String name) throws Exception {
     byte[] png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
     Files.write(SCREENSHOTS.resolve(name), png);
   }
 
-  private static String post(HttpClient http, VigilServer server, String token, String path, String body) throws Exception {
+  static String post(HttpClient http, VigilServer server, String token, String path, String body) throws Exception {
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.url() + path))
         .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
@@ -158,7 +179,7 @@ class DashboardBrowserIT {
     return r.body();
   }
 
-  private static String get(HttpClient http, VigilServer server, String token, String path) throws Exception {
+  static String get(HttpClient http, VigilServer server, String token, String path) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create(server.url() + path)).header("Authorization", "Bearer " + token)
         .build(), HttpResponse.BodyHandlers.ofString()).body();
   }

@@ -12,6 +12,7 @@ import dev.vigil.alerts.incidents.IncidentQueries;
 import dev.vigil.alerts.incidents.IncidentRoutes;
 import dev.vigil.alerts.incidents.IncidentsApp;
 import dev.vigil.alerts.incidents.IncidentsConfig;
+import dev.vigil.alerts.incidents.IncidentStream;
 import dev.vigil.alerts.incidents.IncidentsTopology;
 import dev.vigil.alerts.incidents.KafkaIncidentStatusSink;
 import dev.vigil.alerts.overview.ClusterHealth;
@@ -313,6 +314,7 @@ final class VigilServer implements AutoCloseable {
     if (alertsRole) {
       IncidentQueries incidentQueries = IncidentQueries.of(incidents);
       incidentSink = new KafkaIncidentStatusSink(kafkaClientConfig());
+      IncidentStream.mount(router, callers, liveStreams, kafkaClientConfig());
       IncidentRoutes.mount(router, callers, incidentQueries, queries, incidentSink, statusSink);
       OverviewRoutes.mount(router, callers, queries, incidentQueries, catalogueCoverage(),
           clusterHealth(activity), java.time.Clock.systemUTC());

@@ -197,19 +197,9 @@ public final class AlertsRoutes {
     AlertStatus status;
     String comment;
     try {
-      JsonNode body = Json.mapper().readTree(ctx.body().buffer() == null ? new byte[0]
-          : ctx.body().buffer().getBytes());
-      if (body == null || !body.isObject()) {
-        throw new IllegalArgumentException(
-            "send a JSON object {\"status\":\"Active|InProgress|Resolved|Dismissed\",\"comment\":\"...\"}");
-      }
-      for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
-        String name = names.next();
-        if (!name.equals("status") && !name.equals("comment")) {
-          throw new IllegalArgumentException(
-              "unknown field '" + name + "'; a status change has \"status\" and an optional \"comment\"");
-        }
-      }
+      JsonNode body = objectBody(ctx, java.util.Set.of("status", "comment"),
+          "{\"status\":\"Active|InProgress|Resolved|Dismissed\",\"comment\":\"...\"}",
+          "a status change has \"status\" and an optional \"comment\"");
       status = statusOf(body.get("status"));
       comment = commentOf(body.get("comment"));
     } catch (IOException e) {
@@ -279,6 +269,30 @@ public final class AlertsRoutes {
       Thread.sleep(50);
     }
     return new PatchResult(false, Buffer.buffer(Json.mapper().writeValueAsBytes(change)));
+  }
+
+  /**
+   * The request body: a JSON object of no other fields than {@code fields}.
+   *
+   * @param shape the object to send, shown when the body is not an object
+   * @param fieldsHint what the object has, shown with an unknown field
+   * @throws IOException when the body is not JSON
+   * @throws IllegalArgumentException when it is not an object or has another field
+   */
+  public static JsonNode objectBody(RoutingContext ctx, java.util.Set<String> fields, String shape,
+      String fieldsHint) throws IOException {
+    JsonNode body = Json.mapper().readTree(ctx.body().buffer() == null ? new byte[0]
+        : ctx.body().buffer().getBytes());
+    if (body == null || !body.isObject()) {
+      throw new IllegalArgumentException("send a JSON object " + shape);
+    }
+    for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!fields.contains(name)) {
+        throw new IllegalArgumentException("unknown field '" + name + "'; " + fieldsHint);
+      }
+    }
+    return body;
   }
 
   /** The status named by {@code node}, case-insensitive; IllegalArgumentException naming the allowed ones. */

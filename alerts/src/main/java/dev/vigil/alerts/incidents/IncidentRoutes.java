@@ -24,7 +24,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -180,19 +179,9 @@ public final class IncidentRoutes {
     String comment;
     boolean resolveAlerts;
     try {
-      JsonNode body = Json.mapper().readTree(
-          ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
-      if (body == null || !body.isObject()) {
-        throw new IllegalArgumentException("send a JSON object {\"status\":\"Active|InProgress|Resolved|"
-            + "Dismissed\",\"comment\":\"...\",\"resolveAlerts\":true}");
-      }
-      for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
-        String name = names.next();
-        if (!Set.of("status", "comment", "resolveAlerts").contains(name)) {
-          throw new IllegalArgumentException("unknown field '" + name
-              + "'; an incident status change has \"status\", \"comment\" and \"resolveAlerts\"");
-        }
-      }
+      JsonNode body = AlertsRoutes.objectBody(ctx, Set.of("status", "comment", "resolveAlerts"),
+          "{\"status\":\"Active|InProgress|Resolved|Dismissed\",\"comment\":\"...\",\"resolveAlerts\":true}",
+          "an incident status change has \"status\", \"comment\" and \"resolveAlerts\"");
       status = AlertsRoutes.statusOf(body.get("status"));
       comment = AlertsRoutes.commentOf(body.get("comment"));
       JsonNode resolve = body.get("resolveAlerts");

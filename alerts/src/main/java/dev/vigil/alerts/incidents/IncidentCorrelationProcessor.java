@@ -83,7 +83,11 @@ final class IncidentCorrelationProcessor implements Processor<String, Alert, Str
       links.put(linkKey(clusterKey, link), updated.id());
     }
     if (updated.alerts().size() >= IncidentsTopology.MIN_ALERTS) {
-      context.forward(new Record<>(updated.id(), updated, record.timestamp()));
+      boolean firstPublication = current == null || current.alerts().size() < IncidentsTopology.MIN_ALERTS;
+      Record<String, Incident> out = new Record<>(updated.id(), updated, record.timestamp());
+      out.headers().add(OcsfIncidentFinding.ACTIVITY_HEADER, OcsfIncidentFinding.header(
+          firstPublication ? OcsfIncidentFinding.CREATE : OcsfIncidentFinding.UPDATE));
+      context.forward(out);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.vigil.alerts.incidents;
 
+import dev.vigil.schemas.AlertStatus;
 import dev.vigil.schemas.Incident;
 import dev.vigil.schemas.IncidentStatusChange;
 import java.time.Instant;
@@ -45,6 +46,10 @@ final class IncidentStatusProcessor implements Processor<String, IncidentStatusC
     Incident updated =
         Correlation.withStatus(incident, change, Instant.ofEpochMilli(context.currentSystemTimeMs()));
     incidents.put(updated.id(), updated);
-    context.forward(new Record<>(updated.id(), updated, record.timestamp()));
+    boolean closed = updated.status() == AlertStatus.Resolved || updated.status() == AlertStatus.Dismissed;
+    Record<String, Incident> out = new Record<>(updated.id(), updated, record.timestamp());
+    out.headers().add(OcsfIncidentFinding.ACTIVITY_HEADER,
+        OcsfIncidentFinding.header(closed ? OcsfIncidentFinding.CLOSE : OcsfIncidentFinding.UPDATE));
+    context.forward(out);
   }
 }

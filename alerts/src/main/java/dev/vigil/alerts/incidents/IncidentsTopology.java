@@ -1,5 +1,6 @@
 package dev.vigil.alerts.incidents;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.schemas.Alert;
 import dev.vigil.schemas.ClusterKeys;
 import dev.vigil.schemas.Incident;
@@ -15,13 +16,17 @@ import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
  * The incidents topology: {@code vigil.alerts.v1}, re-keyed by {@code workspace/cluster} so that all
  * alerts of a cluster meet in one task → correlation into incidents → {@code vigil.incidents.v1} → a
- * global, queryable {@link #INCIDENTS_BY_ID_STORE}. Triage decisions from {@code
+ * global, queryable {@link #INCIDENTS_BY_ID_STORE}, and as OCSF Incident Findings to {@code
+ * vigil.incidents.ocsf.v1}. Triage decisions from {@code
  * vigil.incident-status.v1} reach the same task and stores.
  */
 public final class IncidentsTopology {
@@ -57,6 +62,27 @@ public final class IncidentsTopology {
   static final String MERGE = "incidents-merge-v1";
   static final String SINK = "incidents-sink-v1";
   static final String GLOBAL_SOURCE = "incidents-global-source-v1";
+
+  static final String OCSF_PROCESSOR = "incidents-ocsf-v1";
+  static final String OCSF_SINK = "incidents-ocsf-sink-v1";
+
+  /** Maps each published incident record to its OCSF Incident Finding, by the activity header. */
+  private static final class OcsfProcessor implements FixedKeyProcessor<String, Incident, JsonNode> {
+    private FixedKeyProcessorContext<String, JsonNode> context;
+
+    @Override
+    public void init(FixedKeyProcessorContext<String, JsonNode> context) {
+      this.context = context;
+    }
+
+    @Override
+    public void process(FixedKeyRecord<String, Incident> record) {
+      if (record.value() != null) {
+        context.forward(record.withValue(OcsfIncidentFinding.of(
+            record.value(), OcsfIncidentFinding.activity(record.headers()), record.timestamp())));
+      }
+    }
+  }
 
   private IncidentsTopology() {}
 
@@ -113,11 +139,16 @@ public final class IncidentsTopology {
                 Named.as(STATUS_PROCESSOR),
                 INCIDENTS_STORE);
 
-    fromAlerts
-        .merge(fromStatus, Named.as(MERGE))
+    KStream<String, Incident> incidents = fromAlerts.merge(fromStatus, Named.as(MERGE));
+    incidents.to(
+        Topics.INCIDENTS.name(),
+        Produced.with(Topics.INCIDENTS.keySerde(), Topics.INCIDENTS.valueSerde()).withName(SINK));
+    incidents
+        .processValues(OcsfProcessor::new, Named.as(OCSF_PROCESSOR))
         .to(
-            Topics.INCIDENTS.name(),
-            Produced.with(Topics.INCIDENTS.keySerde(), Topics.INCIDENTS.valueSerde()).withName(SINK));
+            Topics.INCIDENTS_OCSF.name(),
+            Produced.with(Topics.INCIDENTS_OCSF.keySerde(), Topics.INCIDENTS_OCSF.valueSerde())
+                .withName(OCSF_SINK));
 
     builder.globalTable(
         Topics.INCIDENTS.name(),

@@ -10,6 +10,7 @@ import static dev.vigil.alerts.incidents.AttackStory.listSecrets;
 import static dev.vigil.alerts.incidents.AttackStory.privilegedPod;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.schemas.Alert;
 import dev.vigil.schemas.AlertStatus;
 import dev.vigil.schemas.ClusterKeys;
@@ -17,6 +18,7 @@ import dev.vigil.schemas.Incident;
 import dev.vigil.schemas.IncidentSeverity;
 import dev.vigil.schemas.IncidentStatusChange;
 import dev.vigil.schemas.Topics;
+import dev.vigil.schemas.testing.SchemaAssertions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -242,6 +244,33 @@ class IncidentsTopologyTest {
     assertThat(count(links)).isZero();
     assertThat(count(driver.<String, Object>getKeyValueStore(IncidentsTopology.INCIDENTS_BY_ID_STORE)))
         .isEqualTo(1);
+  }
+
+  @Test
+  void everyPublishedIncidentIsAValidOcsfIncidentFindingWithItsActivity() {
+    TestOutputTopic<String, JsonNode> ocsf = driver.createOutputTopic(Topics.INCIDENTS_OCSF.name(),
+        Topics.INCIDENTS_OCSF.keySerde().deserializer(), Topics.INCIDENTS_OCSF.valueSerde().deserializer());
+    send(listSecrets(ATTACKER, T0));
+    send(bindClusterAdmin(ATTACKER, T0.plusSeconds(60)));
+    send(privilegedPod(ATTACKER, T0.plusSeconds(120)));
+    send(execIntoPod(ATTACKER, T0.plusSeconds(180)));
+    Incident incident = published().values().iterator().next();
+    status.pipeInput(incident.id(), change(incident, WORKSPACE, AlertStatus.Resolved), WALL);
+
+    List<JsonNode> events = ocsf.readValuesToList();
+
+    assertThat(events).extracting(e -> e.get("activity_id").asInt()).containsExactly(1, 2, 2, 3);
+    events.forEach(e -> SchemaAssertions.assertValid("ocsf-incident-finding", e));
+    JsonNode closed = events.get(3);
+    assertThat(closed.get("status").asText()).isEqualTo("Resolved");
+    assertThat(closed.get("severity").asText()).isEqualTo("Critical");
+    assertThat(closed.get("metadata").get("correlation_uid").asText()).isEqualTo(incident.id());
+    assertThat(closed.get("metadata").get("tenant_uid").asText()).isEqualTo(WORKSPACE);
+    assertThat(closed.get("finding_info_list")).extracting(f -> f.get("types").get(0).asText()).containsExactly(
+        "VIGIL_SecretAccessBySuspiciousClient", "K8S_ClusterAdminBinding", "K8S_PrivilegedContainer",
+        "VIGIL_ExecIntoPod");
+    assertThat(closed.get("finding_info_list").get(3).get("attacks").get(0).get("tactic").get("uid").asText())
+        .isEqualTo("TA0002");
   }
 
   @Test

@@ -38,7 +38,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * four-step attack on cluster {@code prod} (one stolen service-account token lists every secret, binds
  * cluster-admin, starts a privileged deployment and execs into a pod) and unrelated noise on cluster
  * {@code noise}. The overview shows the incident and counts that match the API; the incident page shows
- * the four steps in order with their tactics; an alert links back to its incident and shows its evidence.
+ * the four steps in order with their tactics and follows a triage made elsewhere live; an alert links back
+ * to its incident and shows its evidence.
  * Screenshots go to {@code target/screenshots}. Skipped like {@link DashboardBrowserIT} without a browser.
  */
 class IncidentsBrowserIT {
@@ -124,6 +125,16 @@ class IncidentsBrowserIT {
         assertThat(driver.findElement(By.cssSelector("#incidents-body tr[data-id='" + incident.get("id").asText() + "']"))
             .getText()).contains("prod");
         DashboardBrowserIT.screenshot(driver, "incident.png");
+
+        // An admin elsewhere starts investigating: the open page follows through the incident stream.
+        HttpResponse<String> patched = http.send(HttpRequest.newBuilder(
+                URI.create(server.url() + "/v1/incidents/" + incident.get("id").asText()))
+            .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
+            .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"status\":\"InProgress\",\"comment\":\"on it\"}"))
+            .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
+        wait.until(ExpectedConditions.textToBe(By.id("i-status"), "InProgress"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("i-history"), "on it"));
 
         // A step opens its alert, which links back to the incident and shows its evidence.
         driver.findElement(By.cssSelector("#i-timeline li[data-alert-type='K8S_PrivilegedContainer']")).click();

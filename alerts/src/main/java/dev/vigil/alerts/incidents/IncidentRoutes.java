@@ -202,9 +202,7 @@ public final class IncidentRoutes {
         .executeBlocking(() -> apply(caller.workspace(), id, status, comment, resolveAlerts, changedBy), false)
         .onComplete(result -> {
           if (result.failed()) {
-            OffLoop.answer(ctx, () -> {
-              throw (Exception) result.cause();
-            }, NOT_FOUND);
+            OffLoop.fail(ctx, result.cause());
           } else if (result.result() == null) {
             Answers.error(ctx, 404, "not_found", NOT_FOUND);
           } else {

@@ -28,20 +28,25 @@ public final class OffLoop {
           if (ctx.response().ended() || ctx.response().closed()) {
             return;
           }
-          if (result.succeeded()) {
-            if (result.result() == null) {
-              Answers.error(ctx, 404, "not_found", notFound);
-            } else {
-              Answers.send(ctx, 200, result.result());
-            }
-          } else if (result.cause() instanceof AlertStoreUnavailableException e) {
-            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
-            Answers.error(ctx, 503, "unavailable", "the store is loading, retry shortly (" + e.getMessage() + ")");
+          if (result.failed()) {
+            fail(ctx, result.cause());
+          } else if (result.result() == null) {
+            Answers.error(ctx, 404, "not_found", notFound);
           } else {
-            LOG.error("query failed on {}", ctx.request().path(), result.cause());
-            Answers.error(ctx, 500, "internal_error", "the query failed; see the server log");
+            Answers.send(ctx, 200, result.result());
           }
         });
+  }
+
+  /** Answers a failed store read or write: 503 with {@code Retry-After} when the store or Kafka is not ready, else 500. */
+  public static void fail(RoutingContext ctx, Throwable cause) {
+    if (cause instanceof AlertStoreUnavailableException e) {
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
+      Answers.error(ctx, 503, "unavailable", "the store is loading, retry shortly (" + e.getMessage() + ")");
+    } else {
+      LOG.error("request failed on {}", ctx.request().path(), cause);
+      Answers.error(ctx, 500, "internal_error", "the request failed; see the server log");
+    }
   }
 
   private static String encode(Object value) {

@@ -2,7 +2,9 @@
 // textContent, never as HTML. The token lives in sessionStorage (this tab only) and is sent as a
 // bearer header; the live stream is read with fetch so it can carry that header too.
 
-import { initInsights, loadIncidents, loadOverview, renderAlertExtras } from './insights.js';
+import {
+  initInsights, loadIncidents, loadOverview, renderAlertExtras, startIncidentStream, stopIncidentStream,
+} from './insights.js';
 
 const TOKEN_KEY = 'vigil.token';
 const $ = (id) => document.getElementById(id);
@@ -67,11 +69,13 @@ async function signIn(token) {
   show($('tabs'), true);
   show($('session'), true);
   selectView('overview');
+  startIncidentStream();
   await reloadAlerts();
 }
 
 function signOut(message) {
   stopStream();
+  stopIncidentStream();
   sessionStorage.removeItem(TOKEN_KEY);
   state.token = null;
   state.me = null;
@@ -433,7 +437,7 @@ async function revokeToken(id) {
 
 function init() {
   initInsights({
-    api, $, text, clear, show, showError, when, selectView,
+    api, $, text, clear, show, showError, when, selectView, token: () => state.token,
     openAlert: (id) => { selectView('alerts'); select(id); },
     isAdmin: () => Boolean(state.me && state.me.role === 'admin'),
   });

@@ -8,7 +8,7 @@ let ui = null;
 let chart = null;
 let current = null;
 
-/** Hands this module the page's helpers: api, $, text, clear, show, showError, when, openAlert, isAdmin. */
+/** Hands this module the page's helpers: api, token, $, text, clear, show, showError, when, openAlert, isAdmin. */
 export function initInsights(helpers) {
   ui = helpers;
   ui.$('ov-period').addEventListener('change', () => loadOverview());
@@ -233,6 +233,62 @@ async function changeIncident(status) {
   } catch (e) {
     ui.showError(ui.$('i-error'), e.message);
   }
+}
+
+// ---- live incidents -----------------------------------------------------------------------------
+
+let follower = null;
+let refresh = null;
+
+/** Follows /v1/incidents/stream while signed in: open pages redraw when an incident changes. */
+export function startIncidentStream() {
+  stopIncidentStream();
+  const controller = new AbortController();
+  follower = controller;
+  (async () => {
+    while (!controller.signal.aborted) {
+      try {
+        const res = await fetch('/v1/incidents/stream', {
+          headers: { Accept: 'text/event-stream', Authorization: `Bearer ${ui.token()}` }, signal: controller.signal,
+        });
+        if (!res.ok || !res.body) throw new Error(`incident stream answered ${res.status}`);
+        const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+        let buffer = '';
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buffer += value.replace(/\r\n/g, '\n');
+          let end;
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            onIncidentEvent(buffer.slice(0, end));
+            buffer = buffer.slice(end + 2);
+          }
+        }
+      } catch (e) {
+        if (controller.signal.aborted) return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+  })();
+}
+
+export function stopIncidentStream() {
+  if (follower) follower.abort();
+  follower = null;
+}
+
+function onIncidentEvent(block) {
+  const lines = block.split('\n');
+  if (!lines.includes('event: incident')) return;
+  const data = lines.filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+  const incident = JSON.parse(data);
+  if (current === incident.id) renderIncident(incident);
+  // Several changes arrive together (a new alert, then its siblings): redraw once for them.
+  clearTimeout(refresh);
+  refresh = setTimeout(() => {
+    if (!ui.$('view-incidents').hidden) loadIncidents();
+    if (!ui.$('view-overview').hidden) loadOverview();
+  }, 300);
 }
 
 // ---- alert detail: its incident and its evidence -------------------------------------------------

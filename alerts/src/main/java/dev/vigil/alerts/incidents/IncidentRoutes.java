@@ -20,7 +20,6 @@ import dev.vigil.schemas.Json;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -95,6 +94,9 @@ public final class IncidentRoutes {
     router.route(ONE_PATH).last().handler(ctx -> AlertsRoutes.methodNotAllowed(ctx, router, ONE_PATH));
   }
 
+  /** The body of {@code PATCH /v1/incidents/{id}}. */
+  private record Patch(AlertStatus status, String comment, boolean resolveAlerts) {}
+
   /** The body of {@code GET /v1/incidents}. */
   record IncidentList(List<Incident> incidents, int count) {}
 
@@ -165,37 +167,27 @@ public final class IncidentRoutes {
   }
 
   private void patch(RoutingContext ctx) {
-    Caller caller = AlertsRoutes.authorize(ctx);
+    Caller caller = AlertsRoutes.authorizeAdmin(ctx, "an incident's");
     if (caller == null) {
       return;
     }
-    if (!caller.isAdmin()) {
-      Answers.error(ctx, 403, "forbidden",
-          "changing an incident's status needs an admin token of its workspace; this is a "
-              + caller.role() + " token");
+    Patch parsed = AlertsRoutes.objectBody(ctx, Set.of("status", "comment", "resolveAlerts"),
+        "{\"status\":\"Active|InProgress|Resolved|Dismissed\",\"comment\":\"...\",\"resolveAlerts\":true}",
+        "an incident status change has \"status\", \"comment\" and \"resolveAlerts\"",
+        body -> {
+          JsonNode resolve = body.get("resolveAlerts");
+          if (resolve != null && !resolve.isBoolean()) {
+            throw new IllegalArgumentException("\"resolveAlerts\" must be true or false");
+          }
+          return new Patch(AlertsRoutes.statusOf(body.get("status")), AlertsRoutes.commentOf(body.get("comment")),
+              resolve != null && resolve.booleanValue());
+        });
+    if (parsed == null) {
       return;
     }
-    AlertStatus status;
-    String comment;
-    boolean resolveAlerts;
-    try {
-      JsonNode body = AlertsRoutes.objectBody(ctx, Set.of("status", "comment", "resolveAlerts"),
-          "{\"status\":\"Active|InProgress|Resolved|Dismissed\",\"comment\":\"...\",\"resolveAlerts\":true}",
-          "an incident status change has \"status\", \"comment\" and \"resolveAlerts\"");
-      status = AlertsRoutes.statusOf(body.get("status"));
-      comment = AlertsRoutes.commentOf(body.get("comment"));
-      JsonNode resolve = body.get("resolveAlerts");
-      if (resolve != null && !resolve.isBoolean()) {
-        throw new IllegalArgumentException("\"resolveAlerts\" must be true or false");
-      }
-      resolveAlerts = resolve != null && resolve.booleanValue();
-    } catch (IOException e) {
-      Answers.error(ctx, 400, "bad_request", "the body is not valid JSON: " + e.getMessage());
-      return;
-    } catch (IllegalArgumentException e) {
-      Answers.error(ctx, 400, "bad_request", e.getMessage());
-      return;
-    }
+    AlertStatus status = parsed.status();
+    String comment = parsed.comment();
+    boolean resolveAlerts = parsed.resolveAlerts();
     String id = ctx.pathParam("id");
     String changedBy = caller.role() + ":" + caller.name();
     ctx.vertx()

@@ -3,7 +3,7 @@
 // bearer header; the live stream is read with fetch so it can carry that header too.
 
 import {
-  initInsights, loadIncidents, loadOverview, renderAlertExtras, startIncidentStream, stopIncidentStream,
+  initInsights, loadIncidents, loadOverview, readEvents, renderAlertExtras, startIncidentStream, stopIncidentStream,
 } from './insights.js';
 
 const TOKEN_KEY = 'vigil.token';
@@ -316,18 +316,7 @@ async function follow(controller) {
       if (res.status === 401) { signOut('Your token was refused; sign in again.'); return; }
       if (!res.ok || !res.body) throw new Error(`stream answered ${res.status}`);
       $('live').classList.add('on');
-      const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-      let buffer = '';
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buffer += value.replace(/\r\n/g, '\n');
-        let end;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          onStreamEvent(buffer.slice(0, end));
-          buffer = buffer.slice(end + 2);
-        }
-      }
+      await readEvents(res, onStreamEvent);
     } catch (e) {
       if (controller.signal.aborted) return;
     }

@@ -252,24 +252,29 @@ export function startIncidentStream() {
           headers: { Accept: 'text/event-stream', Authorization: `Bearer ${ui.token()}` }, signal: controller.signal,
         });
         if (!res.ok || !res.body) throw new Error(`incident stream answered ${res.status}`);
-        const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-        let buffer = '';
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          buffer += value.replace(/\r\n/g, '\n');
-          let end;
-          while ((end = buffer.indexOf('\n\n')) >= 0) {
-            onIncidentEvent(buffer.slice(0, end));
-            buffer = buffer.slice(end + 2);
-          }
-        }
+        await readEvents(res, onIncidentEvent);
       } catch (e) {
         if (controller.signal.aborted) return;
       }
       await new Promise((resolve) => setTimeout(resolve, 2000));
     }
   })();
+}
+
+/** Reads a text/event-stream response to its end, handing each event block to {@code onBlock}. */
+export async function readEvents(res, onBlock) {
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value.replace(/\r\n/g, '\n');
+    let end;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      onBlock(buffer.slice(0, end));
+      buffer = buffer.slice(end + 2);
+    }
+  }
 }
 
 export function stopIncidentStream() {

@@ -100,6 +100,28 @@ public final class AlertQueries {
     return result;
   }
 
+  /**
+   * Calls {@code action} with every alert of {@code workspace}, in no particular order: one store
+   * scan, for figures over all alerts (the overview).
+   *
+   * @throws AlertStoreUnavailableException when the store is not queryable yet
+   */
+  public void forEach(String workspace, java.util.function.Consumer<Alert> action) {
+    Objects.requireNonNull(workspace, "workspace");
+    withStore(
+        s -> {
+          try (KeyValueIterator<String, Alert> it = s.all()) {
+            while (it.hasNext()) {
+              Alert alert = it.next().value;
+              if (alert != null && workspace.equals(alert.workspace())) {
+                action.accept(alert);
+              }
+            }
+          }
+          return null;
+        });
+  }
+
   private static boolean afterCursor(Alert alert, AlertFilter.Cursor cursor) {
     if (cursor == null) {
       return true;

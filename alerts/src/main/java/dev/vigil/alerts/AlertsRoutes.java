@@ -184,41 +184,19 @@ public final class AlertsRoutes {
   }
 
   private void patch(RoutingContext ctx) {
-    Caller caller = authorize(ctx);
+    Caller caller = authorizeAdmin(ctx, "an alert's");
     if (caller == null) {
       return;
     }
-    if (!caller.isAdmin()) {
-      Answers.error(ctx, 403, "forbidden",
-          "changing an alert's status needs an admin token of its workspace; this is a "
-              + caller.role() + " token");
+    Triage parsed = objectBody(ctx, java.util.Set.of("status", "comment"),
+        "{\"status\":\"Active|InProgress|Resolved|Dismissed\",\"comment\":\"...\"}",
+        "a status change has \"status\" and an optional \"comment\"",
+        body -> new Triage(statusOf(body.get("status")), commentOf(body.get("comment"))));
+    if (parsed == null) {
       return;
     }
-    AlertStatus status;
-    String comment;
-    try {
-      JsonNode body = Json.mapper().readTree(ctx.body().buffer() == null ? new byte[0]
-          : ctx.body().buffer().getBytes());
-      if (body == null || !body.isObject()) {
-        throw new IllegalArgumentException(
-            "send a JSON object {\"status\":\"Active|InProgress|Resolved|Dismissed\",\"comment\":\"...\"}");
-      }
-      for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
-        String name = names.next();
-        if (!name.equals("status") && !name.equals("comment")) {
-          throw new IllegalArgumentException(
-              "unknown field '" + name + "'; a status change has \"status\" and an optional \"comment\"");
-        }
-      }
-      status = statusOf(body.get("status"));
-      comment = commentOf(body.get("comment"));
-    } catch (IOException e) {
-      Answers.error(ctx, 400, "bad_request", "the body is not valid JSON: " + e.getMessage());
-      return;
-    } catch (IllegalArgumentException e) {
-      Answers.error(ctx, 400, "bad_request", e.getMessage());
-      return;
-    }
+    AlertStatus status = parsed.status();
+    String comment = parsed.comment();
     String id = ctx.pathParam("id");
     String changedBy = caller.role() + ":" + caller.name();
     ctx.vertx()
@@ -244,6 +222,9 @@ public final class AlertsRoutes {
               }
             });
   }
+
+  /** The body of {@code PATCH /v1/alerts/{id}}. */
+  private record Triage(AlertStatus status, String comment) {}
 
   /** The body and whether the store already shows the change; null when the alert is not visible. */
   private record PatchResult(boolean applied, Buffer body) {}
@@ -281,7 +262,39 @@ public final class AlertsRoutes {
     return new PatchResult(false, Buffer.buffer(Json.mapper().writeValueAsBytes(change)));
   }
 
-  private static AlertStatus statusOf(JsonNode node) {
+  /**
+   * Reads the request body, a JSON object of no other fields than {@code fields}, with {@code read};
+   * answers 400 and returns null when it is not JSON, not such an object, or {@code read} throws
+   * {@link IllegalArgumentException}.
+   *
+   * @param shape the object to send, shown when the body is not an object
+   * @param fieldsHint what the object has, shown with an unknown field
+   */
+  public static <T> T objectBody(RoutingContext ctx, java.util.Set<String> fields, String shape,
+      String fieldsHint, java.util.function.Function<JsonNode, T> read) {
+    try {
+      JsonNode body = Json.mapper().readTree(ctx.body().buffer() == null ? new byte[0]
+          : ctx.body().buffer().getBytes());
+      if (body == null || !body.isObject()) {
+        throw new IllegalArgumentException("send a JSON object " + shape);
+      }
+      for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+        String name = names.next();
+        if (!fields.contains(name)) {
+          throw new IllegalArgumentException("unknown field '" + name + "'; " + fieldsHint);
+        }
+      }
+      return read.apply(body);
+    } catch (IOException e) {
+      Answers.error(ctx, 400, "bad_request", "the body is not valid JSON: " + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      Answers.error(ctx, 400, "bad_request", e.getMessage());
+    }
+    return null;
+  }
+
+  /** The status named by {@code node}, case-insensitive; IllegalArgumentException naming the allowed ones. */
+  public static AlertStatus statusOf(JsonNode node) {
     String allowed =
         Arrays.stream(AlertStatus.values()).map(Enum::name).collect(Collectors.joining(", "));
     if (node == null || !node.isTextual()) {
@@ -296,7 +309,8 @@ public final class AlertsRoutes {
         "\"status\" '" + node.textValue() + "' is unknown; allowed: " + allowed);
   }
 
-  private static String commentOf(JsonNode node) {
+  /** A triage comment: null when absent or blank; IllegalArgumentException when too long. */
+  public static String commentOf(JsonNode node) {
     if (node == null || node.isNull()) {
       return null;
     }
@@ -541,8 +555,22 @@ public final class AlertsRoutes {
     answerOffLoop(ctx, () -> queries.byId(caller.workspace(), id));
   }
 
+  /**
+   * The authenticated caller when it is an admin of its workspace; otherwise answers 403 ("changing
+   * {@code whose} status needs an admin token") and returns null.
+   */
+  public static Caller authorizeAdmin(RoutingContext ctx, String whose) {
+    Caller caller = authorize(ctx);
+    if (caller != null && !caller.isAdmin()) {
+      Answers.error(ctx, 403, "forbidden", "changing " + whose
+          + " status needs an admin token of its workspace; this is a " + caller.role() + " token");
+      return null;
+    }
+    return caller;
+  }
+
   /** The authenticated caller when it may read alerts; otherwise answers 403 and returns null. */
-  private static Caller authorize(RoutingContext ctx) {
+  public static Caller authorize(RoutingContext ctx) {
     Caller c = Authentication.caller(ctx);
     if (!ApiToken.ROLE_READER.equals(c.role()) && !ApiToken.ROLE_ADMIN.equals(c.role())) {
       Answers.error(
@@ -589,7 +617,8 @@ public final class AlertsRoutes {
             });
   }
 
-  private static void methodNotAllowed(RoutingContext ctx, Router router, String path) {
+  /** Answers 405 with {@code Allow} listing the methods of every route on {@code path}. */
+  public static void methodNotAllowed(RoutingContext ctx, Router router, String path) {
     ctx.response().putHeader(HttpHeaders.ALLOW, allowed(router, path));
     Answers.error(
         ctx,
@@ -611,7 +640,8 @@ public final class AlertsRoutes {
     return String.join(", ", methods);
   }
 
-  private static Map<String, List<String>> queryParams(RoutingContext ctx) {
+  /** The query parameters of the request, each name with all its values in order. */
+  public static Map<String, List<String>> queryParams(RoutingContext ctx) {
     Map<String, List<String>> params = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : ctx.queryParams()) {
       params.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());

@@ -43,6 +43,8 @@ public final class DashboardRoutes {
   public static void mount(Router router, CallerResolver callers) {
     router.get(ME_PATH).handler(Authentication.of(callers, CHALLENGE)).handler(DashboardRoutes::me);
     router.get("/").handler(ctx -> ctx.reroute("/ui/index.html"));
+    // Before the page's assets, so /ui/vendor/uplot/* is not looked up in the page's folder.
+    dev.vigil.alerts.overview.ChartAssets.mount(router);
     router
         .get(ASSETS_PATH)
         .handler(SecurityHeaders.page(CONTENT_SECURITY_POLICY))

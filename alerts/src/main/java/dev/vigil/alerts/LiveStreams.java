@@ -52,7 +52,7 @@ public final class LiveStreams {
   }
 
   /** Takes a slot for {@code caller}; null when taken, else why not. */
-  synchronized String tryOpen(Caller caller) {
+  public synchronized String tryOpen(Caller caller) {
     AtomicInteger token = perToken.computeIfAbsent(caller.name(), k -> new AtomicInteger());
     AtomicInteger workspace = perWorkspace.computeIfAbsent(caller.workspace(), k -> new AtomicInteger());
     if (token.get() >= settings.maxPerToken()) {
@@ -68,7 +68,7 @@ public final class LiveStreams {
     return null;
   }
 
-  synchronized void release(Caller caller) {
+  public synchronized void release(Caller caller) {
     decrement(perToken, caller.name());
     decrement(perWorkspace, caller.workspace());
     open.decrementAndGet();

@@ -23,7 +23,7 @@ import org.apache.kafka.common.header.Headers;
  * vigil.alerts.ocsf.v1}. The mapping, field by field, is documented in the module README; the output
  * is validated against {@code ocsf-detection-finding.schema.json} in {@code schemas}.
  */
-final class OcsfDetectionFinding {
+public final class OcsfDetectionFinding {
   /** The OCSF schema version the output follows. */
   static final String OCSF_VERSION = "1.3.0";
 
@@ -205,7 +205,8 @@ final class OcsfDetectionFinding {
     return evidence;
   }
 
-  private static void attacks(ArrayNode attacks, List<String> tactics, List<String> techniques) {
+  /** Adds one OCSF attack per (tactic, technique) pair of MITRE names and ids to {@code attacks}. */
+  public static void attacks(ArrayNode attacks, List<String> tactics, List<String> techniques) {
     Set<String> knownTactics = new LinkedHashSet<>();
     for (String tactic : tactics) {
       if (TACTICS.containsKey(tactic)) {

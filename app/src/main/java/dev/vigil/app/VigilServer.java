@@ -12,6 +12,16 @@ import dev.vigil.alerts.outputs.OutputRoutes;
 import dev.vigil.alerts.outputs.Outputs;
 import dev.vigil.alerts.suppression.SuppressionRoutes;
 import dev.vigil.alerts.table.CompactedTable;
+import dev.vigil.alerts.incidents.IncidentQueries;
+import dev.vigil.alerts.incidents.IncidentRoutes;
+import dev.vigil.alerts.incidents.IncidentsApp;
+import dev.vigil.alerts.incidents.IncidentsConfig;
+import dev.vigil.alerts.incidents.IncidentStream;
+import dev.vigil.alerts.incidents.IncidentsTopology;
+import dev.vigil.alerts.incidents.KafkaIncidentStatusSink;
+import dev.vigil.alerts.overview.ClusterHealth;
+import dev.vigil.alerts.overview.ClusterHealthSource;
+import dev.vigil.alerts.overview.OverviewRoutes;
 import dev.vigil.app.memory.MemoryBudget;
 import dev.vigil.app.memory.MemoryMonitor;
 import dev.vigil.app.memory.RocksDbMemory;
@@ -108,6 +118,8 @@ final class VigilServer implements AutoCloseable {
   private CompactedTable<SuppressionRule> suppressionRules;
   private KafkaStreams detection;
   private KafkaStreams alerts;
+  private KafkaStreams incidents;
+  private KafkaIncidentStatusSink incidentSink;
   private Vertx vertx;
   private HttpServer httpServer;
   private HttpServer metricsServer;
@@ -274,6 +286,9 @@ final class VigilServer implements AutoCloseable {
       AlertsConfig alertsConfig = AlertsConfig.defaults(metrics).withDedupWindow(config.get(Settings.ALERT_WINDOW));
       alerts = streams(AlertsApp.streamsProperties(bootstrap, dataDir.streamsDir()),
           builder -> AlertsTopology.addTo(builder, alertsConfig));
+      IncidentsConfig incidentsConfig = IncidentsConfig.defaults().withWindow(config.get(Settings.INCIDENT_WINDOW));
+      incidents = streams(IncidentsApp.streamsProperties(bootstrap, dataDir.streamsDir()),
+          builder -> IncidentsTopology.addTo(builder, incidentsConfig));
     }
     dataDir.makeStreamsStatePrivate();
     for (KafkaStreams streams : runningStreams()) {
@@ -281,7 +296,8 @@ final class VigilServer implements AutoCloseable {
         LOG.error("A Kafka Streams thread failed and is replaced: {}", e.toString(), e);
         return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
       });
-      memoryMonitor.watch(streams == detection ? DetectionApp.APPLICATION_ID : AlertsApp.APPLICATION_ID, streams);
+      memoryMonitor.watch(streams == detection ? DetectionApp.APPLICATION_ID
+          : streams == incidents ? IncidentsApp.APPLICATION_ID : AlertsApp.APPLICATION_ID, streams);
       KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
       streamsMetrics.bindTo(metrics);
       resources.add(streamsMetrics);
@@ -314,6 +330,12 @@ final class VigilServer implements AutoCloseable {
       KafkaStreams alertsApp = alerts;
       SuppressionRoutes.mount(router, callers, suppressionRules, () -> alertsApp.store(
           StoreQueryParameters.fromNameAndType(AlertsTopology.ALERTS_BY_ID_STORE, QueryableStoreTypes.keyValueStore())));
+      IncidentQueries incidentQueries = IncidentQueries.of(incidents);
+      incidentSink = new KafkaIncidentStatusSink(kafkaClientConfig());
+      IncidentStream.mount(router, callers, liveStreams, kafkaClientConfig());
+      IncidentRoutes.mount(router, callers, incidentQueries, queries, incidentSink, statusSink);
+      OverviewRoutes.mount(router, callers, queries, incidentQueries, catalogueCoverage(),
+          clusterHealth(activity), java.time.Clock.systemUTC());
     }
     ApiLimits api = config.api();
     HttpServerOptions options = tls.applyTo(new HttpServerOptions())
@@ -352,6 +374,29 @@ final class VigilServer implements AutoCloseable {
     LOG.info("Vigil ready at {} after {} ms", url, (System.nanoTime() - started) / 1_000_000);
   }
 
+  /** Tactic → techniques the shipped detector catalogue covers, for the overview's ATT&CK matrix. */
+  static Map<String, java.util.Set<String>> catalogueCoverage() {
+    Map<String, java.util.Set<String>> coverage = new java.util.TreeMap<>();
+    for (var detector : DetectorCatalogue.builtIn(DetectionConfig.defaults(new SimpleMeterRegistry())).all()) {
+      for (String tactic : detector.info().tactics()) {
+        coverage.computeIfAbsent(tactic, t -> new java.util.TreeSet<>()).addAll(detector.info().techniques());
+      }
+    }
+    return coverage;
+  }
+
+  /** Ingest health per cluster for the overview: what this process's gateway saw, none without one. */
+  private ClusterHealthSource clusterHealth(ClusterActivity activity) {
+    if (activity == null || registry == null) {
+      return ClusterHealthSource.none();
+    }
+    return workspace -> registry.list(workspace).stream().map(c -> {
+      ClusterActivity.Snapshot seen = activity.snapshot(workspace, c.name());
+      return new ClusterHealth(c.name(), activity.installState(seen).name(), seen.eventsPerMinute(),
+          seen.lastEventTime());
+    }).toList();
+  }
+
   private List<KafkaStreams> runningStreams() {
     List<KafkaStreams> running = new ArrayList<>();
     if (detection != null) {
@@ -359,6 +404,9 @@ final class VigilServer implements AutoCloseable {
     }
     if (alerts != null) {
       running.add(alerts);
+    }
+    if (incidents != null) {
+      running.add(incidents);
     }
     return running;
   }
@@ -445,7 +493,8 @@ final class VigilServer implements AutoCloseable {
     if (config.runs(Role.DETECT) && (detection == null || detection.state() != KafkaStreams.State.RUNNING)) {
       return false;
     }
-    if (config.runs(Role.ALERTS_API) && (alerts == null || alerts.state() != KafkaStreams.State.RUNNING)) {
+    if (config.runs(Role.ALERTS_API) && (alerts == null || alerts.state() != KafkaStreams.State.RUNNING
+        || incidents == null || incidents.state() != KafkaStreams.State.RUNNING)) {
       return false;
     }
     return (registry == null || registry.isCaughtUp()) && (identity == null || identity.isCaughtUp());
@@ -512,7 +561,7 @@ final class VigilServer implements AutoCloseable {
     if (memoryMonitor != null) {
       quietly(memoryMonitor::close);
     }
-    for (KafkaStreams streams : new KafkaStreams[] {detection, alerts}) {
+    for (KafkaStreams streams : new KafkaStreams[] {detection, alerts, incidents}) {
       if (streams != null) {
         // Leaving the group lets a restarted process take its partitions at once instead of
         // waiting for the old member's session to expire.
@@ -529,6 +578,9 @@ final class VigilServer implements AutoCloseable {
     }
     if (statusSink != null) {
       quietly(statusSink::close);
+    }
+    if (incidentSink != null) {
+      quietly(incidentSink::close);
     }
     if (registry != null) {
       quietly(registry::close);

@@ -53,11 +53,31 @@ class DashboardBrowserIT {
     return candidates.stream().filter(Files::isExecutable).findFirst().orElse(null);
   }
 
+  /** The installed Chromium and its driver. */
+  record Browser(Path chromium, Path chromedriver) {
+    /** The browser, or the test skipped (failed under {@code CI=true}) when it is not installed. */
+    static Browser findOrSkip() throws Exception {
+      Path chromium = firstExecutable(CHROMIUM);
+      Path chromedriver = firstExecutable(DRIVER);
+      if (chromium == null || chromedriver == null) {
+        String missing = "chromium and chromedriver are not installed; run .ci/install-browser to run the browser test";
+        if ("true".equals(System.getenv("CI"))) {
+          fail(missing + " (CI=true: in CI the browser test must run, not be skipped)");
+        }
+        abort(missing);
+      }
+      Files.createDirectories(SCREENSHOTS);
+      return new Browser(chromium, chromedriver);
+    }
+
+    WebDriver start() throws Exception {
+      return browser(chromium, chromedriver);
+    }
+  }
+
   @Test
   void readerSeesTheTestAlertAndAdminDismissesIt() throws Exception {
-    Path[] installed = chromiumOrSkip();
-    Path chromium = installed[0];
-    Path chromedriver = installed[1];
+    Browser installed = Browser.findOrSkip();
 
     try (VigilServer server = VigilServer.start(VigilConfig.forTests(dir))) {
       HttpClient http = HttpClient.newBuilder()
@@ -67,11 +87,12 @@ class DashboardBrowserIT {
           .get("token").asText();
       raiseTestAlert(http, server, admin);
 
-      WebDriver driver = browser(chromium, chromedriver);
+      WebDriver driver = installed.start();
       try {
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
 
         signIn(driver, wait, server, reader);
+        showAlerts(driver, wait);
         WebElement row = wait.until(ExpectedConditions.visibilityOfElementLocated(
             By.cssSelector("#alerts-body tr[data-type='K8S_TestAlert']")));
         assertThat(row.getText()).contains("Test alert for Kubernetes", "demo", "Active");
@@ -89,6 +110,7 @@ class DashboardBrowserIT {
         driver.findElement(By.id("sign-out")).click();
 
         signIn(driver, wait, server, admin);
+        showAlerts(driver, wait);
         wait.until(ExpectedConditions.visibilityOfElementLocated(
             By.cssSelector("#alerts-body tr[data-type='K8S_TestAlert']"))).click();
         WebElement dismiss = wait.until(ExpectedConditions.elementToBeClickable(By.id("btn-dismiss")));
@@ -109,24 +131,6 @@ class DashboardBrowserIT {
       }
       assertThat(get(http, server, reader, "/v1/alerts?type=K8S_TestAlert")).contains("\"Dismissed\"");
     }
-  }
-
-  /**
-   * Chromium and chromedriver; the test is skipped where they are not installed, and fails so under
-   * {@code CI=true}. Creates the screenshot folder.
-   */
-  static Path[] chromiumOrSkip() throws Exception {
-    Path chromium = firstExecutable(CHROMIUM);
-    Path chromedriver = firstExecutable(DRIVER);
-    if (chromium == null || chromedriver == null) {
-      String missing = "chromium and chromedriver are not installed; run .ci/install-browser to run the browser test";
-      if ("true".equals(System.getenv("CI"))) {
-        fail(missing + " (CI=true: in CI the browser test must run, not be skipped)");
-      }
-      abort(missing);
-    }
-    Files.createDirectories(SCREENSHOTS);
-    return new Path[] {chromium, chromedriver};
   }
 
   /** Registers cluster {@code demo}, simulates the test alert there and waits until the API lists it. */
@@ -153,11 +157,17 @@ class DashboardBrowserIT {
     return new ChromeDriver(service, options);
   }
 
+  /** Signs in and waits for the home page, the overview. */
   static void signIn(WebDriver driver, WebDriverWait wait, VigilServer server, String token) {
     driver.get(server.url() + "/");
     WebElement input = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
     input.sendKeys(token);
     driver.findElement(By.id("signin-submit")).click();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("view-overview")));
+  }
+
+  private static void showAlerts(WebDriver driver, WebDriverWait wait) {
+    driver.findElement(By.id("tab-alerts")).click();
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("view-alerts")));
   }
 

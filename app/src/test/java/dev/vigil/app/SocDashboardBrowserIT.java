@@ -35,7 +35,7 @@ class SocDashboardBrowserIT {
 
   @Test
   void anAdminAddsAndTestsAnOutputAndSuppressesAlertsLikeOne() throws Exception {
-    Path[] installed = DashboardBrowserIT.chromiumOrSkip();
+    DashboardBrowserIT.Browser installed = DashboardBrowserIT.Browser.findOrSkip();
 
     try (VigilServer server = VigilServer.start(VigilConfig.forTests(dir));
         HttpReceiver slack = new HttpReceiver(null).start()) {
@@ -44,7 +44,7 @@ class SocDashboardBrowserIT {
       String admin = Files.readString(dir.resolve("admin.token")).trim();
       DashboardBrowserIT.raiseTestAlert(http, server, admin);
 
-      WebDriver driver = browser(installed[0], installed[1]);
+      WebDriver driver = installed.start();
       try {
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
         signIn(driver, wait, server, admin);

@@ -112,10 +112,33 @@ public final class Topics {
       new Topic<>(
           "vigil.suppressions.v1", Serdes.String(), new JsonSerde<>(SuppressionRule.class), 1, COMPACT);
 
+  /** Alerts correlated into incidents, re-published when they change; key: incident id. */
+  public static final Topic<String, Incident> INCIDENTS =
+      new Topic<>(
+          "vigil.incidents.v1", Serdes.String(), new JsonSerde<>(Incident.class), 6, COMPACT);
+
+  /**
+   * Every incident change as an OCSF 1.3 Incident Finding (class_uid 2005) for SIEMs; key: incident
+   * id. An event stream (create, update, close activities), not a table.
+   */
+  public static final Topic<String, JsonNode> INCIDENTS_OCSF =
+      new Topic<>(
+          "vigil.incidents.ocsf.v1", Serdes.String(), new JsonSerde<>(JsonNode.class), 6, DELETE);
+
+  /** Triage decisions on incidents written by the API; key: incident id. */
+  public static final Topic<String, IncidentStatusChange> INCIDENT_STATUS =
+      new Topic<>(
+          "vigil.incident-status.v1",
+          Serdes.String(),
+          new JsonSerde<>(IncidentStatusChange.class),
+          6,
+          COMPACT);
+
   private static final List<Topic<?, ?>> ALL =
       List.of(
           AUDIT_RAW, AUDIT_DLQ, FINDINGS, ALERTS, ALERTS_OCSF, ALERT_STATUS, CLUSTERS, API_TOKENS,
-          FINDINGS_SHADOW, CLUSTER_CLOCK, OUTPUTS, SUPPRESSIONS);
+          FINDINGS_SHADOW, CLUSTER_CLOCK, OUTPUTS, SUPPRESSIONS, INCIDENTS, INCIDENTS_OCSF,
+          INCIDENT_STATUS);
 
   private Topics() {}
 

@@ -2,6 +2,10 @@
 // textContent, never as HTML. The token lives in sessionStorage (this tab only) and is sent as a
 // bearer header; the live stream is read with fetch so it can carry that header too.
 
+import {
+  initInsights, loadIncidents, loadOverview, readEvents, renderAlertExtras, startIncidentStream, stopIncidentStream,
+} from './insights.js';
+
 const TOKEN_KEY = 'vigil.token';
 const $ = (id) => document.getElementById(id);
 
@@ -64,12 +68,14 @@ async function signIn(token) {
   show($('signin'), false);
   show($('tabs'), true);
   show($('session'), true);
-  selectView('alerts');
+  selectView('overview');
+  startIncidentStream();
   await reloadAlerts();
 }
 
 function signOut(message) {
   stopStream();
+  stopIncidentStream();
   sessionStorage.removeItem(TOKEN_KEY);
   state.token = null;
   state.me = null;
@@ -77,7 +83,9 @@ function signOut(message) {
   state.order = [];
   clear($('alerts-body'));
   show($('detail'), false);
-  for (const id of ['tabs', 'session', 'view-alerts', 'view-clusters', 'view-tokens', 'view-outputs']) show($(id), false);
+  for (const id of ['tabs', 'session', 'view-overview', 'view-incidents', 'view-alerts', 'view-clusters', 'view-tokens', 'view-outputs']) {
+    show($(id), false);
+  }
   show($('signin'), true);
   $('token').value = '';
   showError($('signin-error'), message);
@@ -86,6 +94,10 @@ function signOut(message) {
 
 function selectView(view) {
   for (const tab of document.querySelectorAll('.tab')) tab.classList.toggle('active', tab.dataset.view === view);
+  show($('view-overview'), view === 'overview');
+  show($('view-incidents'), view === 'incidents');
+  if (view === 'overview') loadOverview();
+  if (view === 'incidents') loadIncidents();
   show($('view-alerts'), view === 'alerts');
   show($('view-clusters'), view === 'clusters');
   show($('view-tokens'), view === 'tokens');
@@ -216,6 +228,7 @@ function renderDetail(a) {
   $('d-count').textContent = a.count;
   $('d-mitre').textContent = [...(a.tactics || []), ...(a.techniques || [])].join(', ') || '—';
   $('d-description').textContent = a.description;
+  renderAlertExtras(a);
 
   const admin = state.me && state.me.role === 'admin';
   show($('d-triage'), admin);
@@ -305,18 +318,7 @@ async function follow(controller) {
       if (res.status === 401) { signOut('Your token was refused; sign in again.'); return; }
       if (!res.ok || !res.body) throw new Error(`stream answered ${res.status}`);
       $('live').classList.add('on');
-      const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-      let buffer = '';
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buffer += value.replace(/\r\n/g, '\n');
-        let end;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          onStreamEvent(buffer.slice(0, end));
-          buffer = buffer.slice(end + 2);
-        }
-      }
+      await readEvents(res, onStreamEvent);
     } catch (e) {
       if (controller.signal.aborted) return;
     }
@@ -425,6 +427,11 @@ async function revokeToken(id) {
 // ---- wiring -----------------------------------------------------------------------------------
 
 function init() {
+  initInsights({
+    api, $, text, clear, show, showError, when, selectView, token: () => state.token,
+    openAlert: (id) => { selectView('alerts'); select(id); },
+    isAdmin: () => Boolean(state.me && state.me.role === 'admin'),
+  });
   $('signin-form').addEventListener('submit', async (ev) => {
     ev.preventDefault();
     showError($('signin-error'), '');

@@ -42,6 +42,9 @@ public final class Settings {
       "Kafka Streams threads per application");
   public static final Setting<Duration> ALERT_WINDOW = option("alert-window", Kind.DURATION, "duration", "PT1H", "",
       "findings of one fingerprint within this window update one alert");
+  public static final Setting<Duration> INCIDENT_WINDOW = option("incident-window", Kind.DURATION, "duration",
+      "PT2H", "", "alerts of one cluster that share a principal, workload, pod or created object within this window"
+          + " form one incident (see [alerts/](alerts/README.md#incidents))");
   public static final Setting<Duration> UNHEALTHY_AFTER = option("unhealthy-after", Kind.DURATION, "duration",
       "PT15M", "", "a cluster that sent events and is silent this long is `Unhealthy`");
   public static final Setting<Path> RULES_DIR = option("rules-dir", Kind.PATH, "dir", null, "shipped rules only",
@@ -120,8 +123,9 @@ public final class Settings {
 
   /** Every setting, in the README's order. */
   public static final List<Setting<?>> ALL = List.of(CONFIG, DATA_DIR, PORT, BIND, KAFKA_BOOTSTRAP, BROKERS, TLS_CERT, TLS_KEY,
-      HOSTNAME, BODY_LIMIT, STREAM_THREADS, ALERT_WINDOW, UNHEALTHY_AFTER, RULES_DIR, RULES_LENIENT,
-      BASELINE_LEARNING, BASELINE_TTL, BACKFILL_HORIZON, THREAT_INTEL, DETECTION_CONFIG, KAFKA_PROPERTY, PRODUCER_PROPERTY,
+      HOSTNAME, BODY_LIMIT, STREAM_THREADS, ALERT_WINDOW, INCIDENT_WINDOW, UNHEALTHY_AFTER, RULES_DIR,
+      RULES_LENIENT, BASELINE_LEARNING, BASELINE_TTL, BACKFILL_HORIZON, THREAT_INTEL, DETECTION_CONFIG,
+      KAFKA_PROPERTY, PRODUCER_PROPERTY,
       STREAMS_PROPERTY, BODY_TIMEOUT, INGEST_RATE, INGEST_BURST, MAX_DETECTION_LAG, MIN_CLUSTER_RATE, MEMORY_BUDGET,
       MAX_CONNECTIONS, IDLE_TIMEOUT, HEADER_TIMEOUT, MAX_STREAMS, MAX_STREAMS_PER_TOKEN, MAX_STREAMS_PER_WORKSPACE,
       STREAM_BUFFER, METRICS_TOKEN, METRICS_PORT, METRICS_BIND, MAX_CLUSTERS, MAX_LABELS, MAX_LABEL_BYTES, MAX_TOKENS,

@@ -9,7 +9,7 @@ import java.time.Instant;
  * part) answers {@code null} and the caller uses the formatter; for what it does accept it gives the
  * same instant as {@link Instant#parse} ({@code UtcTimestampsTest} compares them).
  */
-final class UtcTimestamps {
+public final class UtcTimestamps {
 
   private static final int SHORTEST = "2024-05-01T12:34:56Z".length();
   private static final int LONGEST = "2024-05-01T12:34:56.123456789Z".length();
@@ -17,7 +17,7 @@ final class UtcTimestamps {
   private UtcTimestamps() {}
 
   /** The instant of {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z}, or null for any other text. */
-  static Instant parse(String text) {
+  public static Instant parse(String text) {
     int length = text.length();
     if (length < SHORTEST || length > LONGEST || length == SHORTEST + 1
         || text.charAt(4) != '-' || text.charAt(7) != '-' || text.charAt(10) != 'T'

@@ -1,6 +1,6 @@
 package dev.vigil.schemas.codec;
 
-import java.time.DateTimeException;
+import dev.vigil.schemas.audit.UtcTimestamps;
 import java.time.Instant;
 import java.time.LocalDate;
 
@@ -48,58 +48,10 @@ public final class Instants {
 
   /**
    * Parses {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z}; returns null for any other text (offsets, other
-   * forms), which the caller hands to a general parser.
+   * forms), which the caller hands to a general parser. The audit reader's own parser, shared.
    */
   public static Instant parse(String text) {
-    int n = text.length();
-    if (n < 20 || text.charAt(n - 1) != 'Z' || text.charAt(4) != '-' || text.charAt(7) != '-'
-        || text.charAt(10) != 'T' || text.charAt(13) != ':' || text.charAt(16) != ':') {
-      return null;
-    }
-    int year = digits(text, 0, 4);
-    int month = digits(text, 5, 2);
-    int day = digits(text, 8, 2);
-    int hour = digits(text, 11, 2);
-    int minute = digits(text, 14, 2);
-    int second = digits(text, 17, 2);
-    if ((year | month | day | hour | minute | second) < 0
-        || hour > 23 || minute > 59 || second > 59) {
-      return null;
-    }
-    int nanos = 0;
-    if (n > 20) {
-      int fraction = n - 21;
-      if (text.charAt(19) != '.' || fraction < 1 || fraction > 9) {
-        return null;
-      }
-      nanos = digits(text, 20, fraction);
-      if (nanos < 0) {
-        return null;
-      }
-      for (int i = fraction; i < 9; i++) {
-        nanos *= 10;
-      }
-    }
-    long epochDay;
-    try {
-      epochDay = LocalDate.of(year, month, day).toEpochDay();
-    } catch (DateTimeException invalidDate) {
-      return null;
-    }
-    return Instant.ofEpochSecond(
-        epochDay * SECONDS_PER_DAY + hour * 3600L + minute * 60L + second, nanos);
-  }
-
-  private static int digits(String text, int from, int count) {
-    int value = 0;
-    for (int i = from; i < from + count; i++) {
-      char c = text.charAt(i);
-      if (c < '0' || c > '9') {
-        return -1;
-      }
-      value = value * 10 + (c - '0');
-    }
-    return value;
+    return UtcTimestamps.parse(text);
   }
 
   private static StringBuilder pad(StringBuilder text, int value, int width) {

@@ -45,10 +45,31 @@ class CrashRecoveryIT {
     Process process = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile())).start();
     await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> {
+      if (!process.isAlive()) {
+        keepLogs(data.resolve("logs"));
+      }
       assertThat(process.isAlive()).as("vigil up exited: " + Files.readString(output)).isTrue();
       return Files.exists(data.resolve("server.url"));
     });
     return process;
+  }
+
+  /**
+   * Copies Vigil's logs (Kafka's and Streams' included) out of the temporary directory, which JUnit
+   * deletes, to {@code target/crash-recovery-logs}: a start-up that fails after the crash is otherwise
+   * left without its broker and Streams logs.
+   */
+  private static void keepLogs(Path logs) throws Exception {
+    Path kept = Path.of("target", "crash-recovery-logs");
+    Files.createDirectories(kept);
+    if (Files.isDirectory(logs)) {
+      try (var files = Files.list(logs)) {
+        for (Path file : (Iterable<Path>) files::iterator) {
+          Files.copy(file, kept.resolve(file.getFileName()),
+              java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
   }
 
   private static String lastBroker(Path output) throws Exception {

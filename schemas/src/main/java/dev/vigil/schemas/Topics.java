@@ -90,7 +90,7 @@ public final class Topics {
       new Topic<>(
           "vigil.findings.shadow.v1",
           Serdes.String(),
-          new JsonSerde<>(Finding.class),
+          new CodecSerde<>(FindingCodec.INSTANCE),
           1,
           Map.of("cleanup.policy", "delete", "retention.ms", Long.toString(7L * 24 * 3600 * 1000)));
 

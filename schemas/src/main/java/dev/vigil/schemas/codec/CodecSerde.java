@@ -6,12 +6,34 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
-/** A Kafka serde over a {@link JsonCodec}. Null stays null (tombstones). */
+/**
+ * A Kafka serde over a JSON writer and reader: a {@link JsonCodec}, or the mapper's (as {@code
+ * JsonSerde} does). Null stays null (tombstones); a failure names the type and the topic.
+ */
 public final class CodecSerde<T> implements Serde<T> {
-  private final JsonCodec<T> codec;
+
+  /** Writes a value as JSON bytes. */
+  public interface Writer<T> {
+    byte[] write(T value) throws IOException;
+  }
+
+  /** Reads a value from JSON bytes. */
+  public interface Reader<T> {
+    T read(byte[] bytes) throws IOException;
+  }
+
+  private final Class<T> type;
+  private final Writer<T> writer;
+  private final Reader<T> reader;
 
   public CodecSerde(JsonCodec<T> codec) {
-    this.codec = codec;
+    this(codec.type(), codec::write, codec::read);
+  }
+
+  public CodecSerde(Class<T> type, Writer<T> writer, Reader<T> reader) {
+    this.type = type;
+    this.writer = writer;
+    this.reader = reader;
   }
 
   @Override
@@ -21,10 +43,9 @@ public final class CodecSerde<T> implements Serde<T> {
         return null;
       }
       try {
-        return codec.write(value);
+        return writer.write(value);
       } catch (IOException e) {
-        throw new SerializationException(
-            "cannot write " + codec.type().getSimpleName() + " as JSON", e);
+        throw new SerializationException("cannot write " + type.getSimpleName() + " as JSON", e);
       }
     };
   }
@@ -36,11 +57,10 @@ public final class CodecSerde<T> implements Serde<T> {
         return null;
       }
       try {
-        return codec.read(bytes);
+        return reader.read(bytes);
       } catch (IOException e) {
         throw new SerializationException(
-            "cannot read " + codec.type().getSimpleName() + " from topic " + topic + ": "
-                + e.getMessage(),
+            "cannot read " + type.getSimpleName() + " from topic " + topic + ": " + e.getMessage(),
             e);
       }
     };

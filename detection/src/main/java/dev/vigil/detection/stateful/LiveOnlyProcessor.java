@@ -13,11 +13,11 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
  * detectors, windows, sequences and threat intelligence. Baselines read the unfiltered stream, so
  * history teaches them.
  */
-public final class LiveOnlyProcessor implements FixedKeyProcessor<String, AuditRecord, AuditRecord> {
+public final class LiveOnlyProcessor<K> implements FixedKeyProcessor<K, AuditRecord, AuditRecord> {
 
   private final long horizonMs;
   private final Counter historical;
-  private FixedKeyProcessorContext<String, AuditRecord> context;
+  private FixedKeyProcessorContext<K, AuditRecord> context;
 
   /** {@code historical} counts what is dropped; null counts nothing (a second instance). */
   public LiveOnlyProcessor(Duration horizon, Counter historical) {
@@ -26,12 +26,12 @@ public final class LiveOnlyProcessor implements FixedKeyProcessor<String, AuditR
   }
 
   @Override
-  public void init(FixedKeyProcessorContext<String, AuditRecord> context) {
+  public void init(FixedKeyProcessorContext<K, AuditRecord> context) {
     this.context = context;
   }
 
   @Override
-  public void process(FixedKeyRecord<String, AuditRecord> record) {
+  public void process(FixedKeyRecord<K, AuditRecord> record) {
     if (record.value().historical(context.currentSystemTimeMs(), horizonMs)) {
       if (historical != null) {
         historical.increment();

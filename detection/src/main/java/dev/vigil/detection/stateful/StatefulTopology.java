@@ -85,7 +85,8 @@ public final class StatefulTopology {
    * stores and findings sink, named after {@link StatefulRule#name}.
    *
    * @param validated the validated events, one audit stage per request (keyed {@code
-   *     workspace/cluster/user} by the gateway; the key is set again here)
+   *     workspace/cluster/user} by the gateway; the key is set here from the record's validated
+   *     fields, so the incoming key is not read)
    * @param backfillHorizon a backfilled record older than this ({@link AuditRecord#historical})
    *     teaches the baselines, reaches no other stateful detector ({@value #LIVE_ONLY}), and no
    *     baseline reports it
@@ -93,7 +94,7 @@ public final class StatefulTopology {
    */
   public static void addTo(
       StreamsBuilder builder,
-      KStream<String, AuditRecord> validated,
+      KStream<?, AuditRecord> validated,
       List<? extends StatefulRule> rules,
       StatefulConfig config,
       MeterRegistry registry,
@@ -107,7 +108,7 @@ public final class StatefulTopology {
     ClusterClock.addTo(builder, staged);
     KStream<String, AuditRecord> live =
         staged.processValues(
-            () -> new LiveOnlyProcessor(backfillHorizon, null), Named.as(LIVE_ONLY));
+            () -> new LiveOnlyProcessor<String>(backfillHorizon, null), Named.as(LIVE_ONLY));
     for (StatefulRule rule : rules) {
       StatefulMetrics metrics = new StatefulMetrics(registry, rule.info().alertType());
       if (rule instanceof WindowRule window) {

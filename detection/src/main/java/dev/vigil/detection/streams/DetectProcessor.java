@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Runs the catalogue's candidate detectors on each event and forwards one finding per match, keyed by fingerprint. */
-final class DetectProcessor implements Processor<String, AuditRecord, String, Finding> {
+final class DetectProcessor implements Processor<byte[], AuditRecord, String, Finding> {
 
   private static final Logger LOG = LoggerFactory.getLogger(DetectProcessor.class);
   private static final int FAILED_REQUEST = 400;
@@ -36,7 +36,7 @@ final class DetectProcessor implements Processor<String, AuditRecord, String, Fi
   }
 
   @Override
-  public void process(Record<String, AuditRecord> record) {
+  public void process(Record<byte[], AuditRecord> record) {
     AuditEvent event = record.value().event();
     boolean failed = event.responseCode() >= FAILED_REQUEST;
     List<Detector> candidates = catalogue.get().index().candidates(event.verb(), event.resource());

@@ -95,9 +95,11 @@ public final class DetectionTopology {
             Serdes.String(),
             Serdes.Long()));
 
-    KStream<String, ParseResult> parsed =
+    // The raw key (workspace/cluster/user) is kept as bytes: the DLQ writes it back as received, and
+    // the stateful detectors set their key from the validated record, so decoding it is wasted work.
+    KStream<byte[], ParseResult> parsed =
         builder.stream(
-                raw.name(), Consumed.with(raw.keySerde(), raw.valueSerde()).withName(SOURCE))
+                raw.name(), Consumed.with(Serdes.ByteArray(), raw.valueSerde()).withName(SOURCE))
             .processValues(() -> new ParseAuditProcessor(metrics), Named.as(PARSE));
 
     parsed
@@ -110,12 +112,13 @@ public final class DetectionTopology {
                         .mapValues(ParseResult::raw, Named.as(DLQ_VALUE))
                         .to(
                             dlq.name(),
-                            Produced.with(dlq.keySerde(), dlq.valueSerde()).withName(DLQ_SINK)),
+                            Produced.with(Serdes.ByteArray(), dlq.valueSerde())
+                                .withName(DLQ_SINK)),
                 "rejected"))
         .defaultBranch(
             Branched.withConsumer(
                 valid -> {
-                  KStream<String, AuditRecord> staged =
+                  KStream<byte[], AuditRecord> staged =
                       valid
                           .mapValues(ParseResult::valid, Named.as(VALID_VALUE))
                           .processValues(
@@ -130,7 +133,7 @@ public final class DetectionTopology {
                       staged
                           .processValues(
                               () ->
-                                  new LiveOnlyProcessor(
+                                  new LiveOnlyProcessor<byte[]>(
                                       config.backfillHorizon(), metrics.historicalCounter()),
                               Named.as(LIVE_ONLY))
                           .process(() -> new DetectProcessor(catalogue, metrics), Named.as(DETECT));

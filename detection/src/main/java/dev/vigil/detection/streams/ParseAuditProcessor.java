@@ -13,38 +13,45 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Parses each raw record. A rejected record is forwarded with its original bytes and headers plus
- * {@code vigil-reason}, for the DLQ branch.
+ * Parses each raw record. A rejected record is forwarded with its original key, bytes and headers
+ * plus {@code vigil-reason}, for the DLQ branch. A valid one is forwarded without the raw headers:
+ * what detection needs of them (cluster, workspace, receipt time, backfill) is in the {@code
+ * AuditRecord}, and Kafka Streams copies a record's headers at every step it takes, so headers
+ * nothing downstream reads would be copied a dozen times per event and written onto its findings.
  */
-final class ParseAuditProcessor implements FixedKeyProcessor<String, byte[], ParseResult> {
+final class ParseAuditProcessor implements FixedKeyProcessor<byte[], byte[], ParseResult> {
 
   private static final Logger LOG = LoggerFactory.getLogger(ParseAuditProcessor.class);
 
   private final DetectionMetrics metrics;
-  private FixedKeyProcessorContext<String, ParseResult> context;
+  private FixedKeyProcessorContext<byte[], ParseResult> context;
 
   ParseAuditProcessor(DetectionMetrics metrics) {
     this.metrics = metrics;
   }
 
   @Override
-  public void init(FixedKeyProcessorContext<String, ParseResult> context) {
+  public void init(FixedKeyProcessorContext<byte[], ParseResult> context) {
     this.context = context;
   }
 
   @Override
-  public void process(FixedKeyRecord<String, byte[]> record) {
+  public void process(FixedKeyRecord<byte[], byte[]> record) {
     ParseResult result = AuditParser.parse(record.value(), record.headers());
     if (!result.isRejected()) {
-      context.forward(record.withValue(result));
+      context.forward(record.withValue(result).withHeaders(new RecordHeaders()));
       return;
     }
     metrics.rejected();
-    LOG.debug("audit record with key {} rejected: {}", record.key(), result.reason());
+    LOG.debug("audit record with key {} rejected: {}", keyText(record.key()), result.reason());
     // A copy: the input record's headers are not ours to change.
     Headers headers = new RecordHeaders(record.headers().toArray());
     headers.remove(VigilHeaders.REASON);
     headers.add(VigilHeaders.REASON, result.reason().getBytes(StandardCharsets.UTF_8));
     context.forward(record.withValue(result).withHeaders(headers));
+  }
+
+  private static String keyText(byte[] key) {
+    return key == null ? null : new String(key, StandardCharsets.UTF_8);
   }
 }

@@ -19,14 +19,14 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * skipped. Both stages of a request have the same key (workspace/cluster/user), so they meet in the
  * same task.
  */
-final class StageFilterProcessor implements FixedKeyProcessor<String, AuditRecord, AuditRecord> {
+final class StageFilterProcessor implements FixedKeyProcessor<byte[], AuditRecord, AuditRecord> {
 
   static final Set<String> STREAMING_SUBRESOURCES = Set.of("exec", "attach", "portforward");
 
   private final String storeName;
   private final long retentionMs;
   private final DetectionMetrics metrics;
-  private FixedKeyProcessorContext<String, AuditRecord> context;
+  private FixedKeyProcessorContext<byte[], AuditRecord> context;
   private WindowStore<String, Long> seen;
 
   StageFilterProcessor(String storeName, long retentionMs, DetectionMetrics metrics) {
@@ -36,13 +36,13 @@ final class StageFilterProcessor implements FixedKeyProcessor<String, AuditRecor
   }
 
   @Override
-  public void init(FixedKeyProcessorContext<String, AuditRecord> context) {
+  public void init(FixedKeyProcessorContext<byte[], AuditRecord> context) {
     this.context = context;
     this.seen = context.getStateStore(storeName);
   }
 
   @Override
-  public void process(FixedKeyRecord<String, AuditRecord> record) {
+  public void process(FixedKeyRecord<byte[], AuditRecord> record) {
     AuditRecord audit = record.value();
     AuditEvent event = audit.event();
     String stage = event.stage();

@@ -98,6 +98,8 @@ class DetectionTopologyTest {
           .containsEntry("userAgent", "kubectl/v1.30.2 (linux/amd64) kubernetes/3968350")
           .containsEntry("sourceIPs", "203.0.113.9,10.0.0.1");
       SchemaAssertions.assertValid(SchemaAssertions.FINDING, finding);
+      // The gateway's headers were read into the finding; none is carried onto it.
+      assertThat(record.headers().toArray()).isEmpty();
 
       assertThat(harness.dlq()).isEmpty();
       assertThat(harness.events("processed")).isEqualTo(1);
@@ -152,6 +154,19 @@ class DetectionTopologyTest {
       }
       assertThat(harness.events("rejected")).isEqualTo(cases.size());
       assertThat(harness.events("processed")).isEqualTo(cases.size());
+    }
+  }
+
+  @Test
+  void aRejectedRecordKeepsItsKeyByteForByteEvenWhenItIsNotUtf8() {
+    byte[] key = {'p', '/', (byte) 0xff, (byte) 0xfe, 'u'};
+    try (TopologyHarness harness = new TopologyHarness(stateDir)) {
+      harness.sendBytes(key, "{}".getBytes(StandardCharsets.UTF_8));
+      List<TestRecord<byte[], byte[]>> dlq = harness.dlqBytes();
+      assertThat(dlq).singleElement().satisfies(r -> {
+        assertThat(r.key()).isEqualTo(key);
+        assertThat(header(r.headers(), VigilHeaders.REASON)).startsWith("missing required field");
+      });
     }
   }
 

@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.Set;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -42,6 +44,8 @@ public final class TopologyHarness implements AutoCloseable {
   private final TestInputTopic<String, byte[]> raw;
   private final TestOutputTopic<String, Finding> findings;
   private final TestOutputTopic<String, byte[]> dlq;
+  private final TestInputTopic<byte[], byte[]> rawBytes;
+  private final TestOutputTopic<byte[], byte[]> dlqBytes;
   private Instant clock = START;
 
   public TopologyHarness(Path stateDir) {
@@ -91,6 +95,12 @@ public final class TopologyHarness implements AutoCloseable {
             Topics.AUDIT_DLQ.name(),
             Topics.AUDIT_DLQ.keySerde().deserializer(),
             Topics.AUDIT_DLQ.valueSerde().deserializer());
+    rawBytes =
+        driver.createInputTopic(
+            Topics.AUDIT_RAW.name(), new ByteArraySerializer(), new ByteArraySerializer());
+    dlqBytes =
+        driver.createOutputTopic(
+            Topics.AUDIT_DLQ.name(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
   public static Headers gatewayHeaders(long receivedMs) {
@@ -111,6 +121,12 @@ public final class TopologyHarness implements AutoCloseable {
     clock = clock.plusSeconds(1);
     Headers h = headers == null ? gatewayHeaders(clock.toEpochMilli()) : headers;
     raw.pipeInput(new TestRecord<>(key, value, h, clock));
+  }
+
+  /** Sends a record whose key is any bytes, with the gateway's headers. */
+  public void sendBytes(byte[] key, byte[] value) {
+    clock = clock.plusSeconds(1);
+    rawBytes.pipeInput(new TestRecord<>(key, value, gatewayHeaders(clock.toEpochMilli()), clock));
   }
 
   /** Sends an event as the gateway would have received it at {@code at} (record time and header). */
@@ -140,6 +156,11 @@ public final class TopologyHarness implements AutoCloseable {
 
   public List<TestRecord<String, byte[]>> dlq() {
     return dlq.readRecordsToList();
+  }
+
+  /** The DLQ with keys as bytes (it consumes what {@link #dlq} would read). */
+  public List<TestRecord<byte[], byte[]>> dlqBytes() {
+    return dlqBytes.readRecordsToList();
   }
 
   public double events(String result) {

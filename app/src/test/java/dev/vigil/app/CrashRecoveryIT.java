@@ -34,42 +34,81 @@ class CrashRecoveryIT {
 
   @TempDir Path dir;
 
+  /**
+   * The child's logging: Vigil at INFO and, unlike the product's defaults, Kafka Streams, the group
+   * coordinator and the transaction coordinator at INFO too, so that a restart that does not reach
+   * RUNNING shows its state transitions, restoration, rebalances and the fate of the transactions the
+   * kill left open, in the output kept by {@link #keepOutput}.
+   */
+  private static final String CHILD_LOGGING = """
+      <Configuration status="WARN" shutdownHook="disable">
+        <Appenders>
+          <Console name="console" target="SYSTEM_ERR">
+            <PatternLayout pattern="%d{HH:mm:ss.SSS} %-5level [%t] %c{1.} - %msg%n"/>
+          </Console>
+        </Appenders>
+        <Loggers>
+          <Logger name="dev.vigil" level="info"/>
+          <Logger name="org.apache.kafka.streams.KafkaStreams" level="info"/>
+          <Logger name="org.apache.kafka.streams.processor.internals" level="info"/>
+          <Logger name="org.apache.kafka.clients.consumer.internals.ConsumerCoordinator" level="info"/>
+          <Logger name="kafka.coordinator.transaction" level="info"/>
+          <Logger name="org.apache.kafka.coordinator.transaction" level="info"/>
+          <Logger name="org.apache.kafka.clients.producer.internals.TransactionManager" level="info"/>
+          <Logger name="org.apache.kafka.streams.StreamsConfig" level="warn"/>
+          <Root level="warn"><AppenderRef ref="console"/></Root>
+        </Loggers>
+      </Configuration>
+      """;
+
   private Process vigilUp(Path data, int port, Path output) throws Exception {
     Files.deleteIfExists(data.resolve("server.url"));
+    Path logging = dir.resolve("crash-recovery-log4j2.xml");
+    Files.writeString(logging, CHILD_LOGGING);
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx512m", "-Dvigil.log.dir=" + data.resolve("logs"),
+        "-Dlog4j2.configurationFile=" + logging,
         "-cp", System.getProperty("java.class.path"),
         Vigil.class.getName(), "up", "--data-dir", data.toString(), "--port", Integer.toString(port),
         "--bind", "127.0.0.1"));
     Process process = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile())).start();
-    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> {
-      if (!process.isAlive()) {
-        keepLogs(data.resolve("logs"));
-      }
-      assertThat(process.isAlive()).as("vigil up exited: " + Files.readString(output)).isTrue();
-      return Files.exists(data.resolve("server.url"));
-    });
+    try {
+      awaitReady(process, data, output);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      keepOutput(output);
+      throw e;
+    }
     return process;
   }
 
+  private static void awaitReady(Process process, Path data, Path output) {
+    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> {
+      if (!process.isAlive()) {
+        keepOutput(output);
+      }
+      assertThat(process.isAlive())
+          .as("vigil up exited; its whole output is in target/crash-recovery-logs; the end of it:%n%s",
+              tail(output, 80))
+          .isTrue();
+      return Files.exists(data.resolve("server.url"));
+    });
+  }
+
   /**
-   * Copies Vigil's logs (Kafka's and Streams' included) out of the temporary directory, which JUnit
-   * deletes, to {@code target/crash-recovery-logs}: a start-up that fails after the crash is otherwise
-   * left without its broker and Streams logs.
+   * Copies the child's output (its log, Kafka Streams' state transitions included) out of the
+   * temporary directory, which JUnit deletes, to {@code target/crash-recovery-logs}.
    */
-  private static void keepLogs(Path logs) throws Exception {
+  private static void keepOutput(Path output) throws Exception {
     Path kept = Path.of("target", "crash-recovery-logs");
     Files.createDirectories(kept);
-    if (Files.isDirectory(logs)) {
-      try (var files = Files.list(logs)) {
-        for (Path file : (Iterable<Path>) files::iterator) {
-          Files.copy(file, kept.resolve(file.getFileName()),
-              java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
-    }
+    Files.copy(output, kept.resolve("vigil-up.out"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private static String tail(Path file, int lines) throws Exception {
+    List<String> all = Files.readAllLines(file);
+    return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
   }
 
   private static String lastBroker(Path output) throws Exception {

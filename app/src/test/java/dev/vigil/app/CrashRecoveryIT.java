@@ -9,6 +9,7 @@ import dev.vigil.schemas.Topics;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,7 +78,7 @@ class CrashRecoveryIT {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile())).start();
     try {
       awaitReady(process, data, output);
-    } catch (org.awaitility.core.ConditionTimeoutException e) {
+    } catch (ConditionTimeoutException e) {
       keepOutput(output);
       throw e;
     }
@@ -103,7 +105,7 @@ class CrashRecoveryIT {
   private static void keepOutput(Path output) throws Exception {
     Path kept = Path.of("target", "crash-recovery-logs");
     Files.createDirectories(kept);
-    Files.copy(output, kept.resolve("vigil-up.out"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(output, kept.resolve("vigil-up.out"), StandardCopyOption.REPLACE_EXISTING);
   }
 
   private static String tail(Path file, int lines) throws Exception {

@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
 final class ParseAuditProcessor implements FixedKeyProcessor<byte[], byte[], ParseResult> {
 
   private static final Logger LOG = LoggerFactory.getLogger(ParseAuditProcessor.class);
+  /** Shared safely: a record copies the headers it is given. */
+  private static final Headers NO_HEADERS = new RecordHeaders();
 
   private final DetectionMetrics metrics;
   private FixedKeyProcessorContext<byte[], ParseResult> context;
@@ -39,7 +41,7 @@ final class ParseAuditProcessor implements FixedKeyProcessor<byte[], byte[], Par
   public void process(FixedKeyRecord<byte[], byte[]> record) {
     ParseResult result = AuditParser.parse(record.value(), record.headers());
     if (!result.isRejected()) {
-      context.forward(record.withValue(result).withHeaders(new RecordHeaders()));
+      context.forward(record.withValue(result).withHeaders(NO_HEADERS));
       return;
     }
     metrics.rejected();

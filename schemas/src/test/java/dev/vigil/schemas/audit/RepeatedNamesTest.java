@@ -14,7 +14,8 @@ import net.jqwik.api.Provide;
 
 /**
  * The reader's repeated-name check against a plain set, on objects of any size (below, at and above
- * the small table's 16 names) whose names include pairs with equal {@code String.hashCode()}.
+ * the 16 names it scans linearly before it switches to a hash set) whose names include pairs with
+ * equal {@code String.hashCode()}.
  */
 class RepeatedNamesTest {
 

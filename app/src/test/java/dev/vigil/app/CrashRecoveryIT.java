@@ -176,6 +176,7 @@ class CrashRecoveryIT {
       assertThat(alertCount).as("each raw test event counted once across the crash").isEqualTo(rawRecords);
       assertThat(alerts).hasSize(1);
     } finally {
+      keepOutput(output);
       first.destroyForcibly();
       if (second != null) {
         second.destroy();

@@ -127,6 +127,7 @@ public final class EmbeddedKafka extends LocalKafka {
           PrivateFiles.write(credentialsFile, Sasl.clientPropertiesFile(password));
         }
         kafka.createTopics();
+        kafka.abortStrandedTransactions();
       } catch (RuntimeException e) {
         kafka.close();
         throw e;
@@ -221,6 +222,28 @@ public final class EmbeddedKafka extends LocalKafka {
     List<String> created = KraftNode.createTopics(clientProperties(), 1);
     if (!created.isEmpty()) {
       LOG.info("Created topics {}", created);
+    }
+  }
+
+  /**
+   * Aborts the transactions a restart after a kill left open on partitions whose coordinator no longer
+   * holds them in progress ({@link StrandedTransactions}): they would stop every read-committed consumer
+   * of those partitions, Vigil's Streams applications among them, for good. Runs before any of Vigil's
+   * transactional producers; a failure to look is logged, not fatal.
+   */
+  private void abortStrandedTransactions() {
+    try (Admin admin = Admin.create(new HashMap<>(clientProperties()))) {
+      List<StrandedTransactions.OpenTransaction> aborted = StrandedTransactions.abortAll(
+          admin, Duration.ofSeconds(30), Duration.ofSeconds(1));
+      if (!aborted.isEmpty()) {
+        LOG.warn("Aborted {} stranded transaction(s) left by the previous run: {}", aborted.size(), aborted);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while looking for stranded transactions", e);
+    } catch (Exception e) {
+      LOG.warn("Could not look for transactions left open by the previous run ({}); if a Streams application "
+          + "stays in REBALANCING after this start, find them with kafka-transactions.sh find-hanging", e.toString());
     }
   }
 

@@ -46,7 +46,7 @@ record StepReport(
           + "processed_per_s,drain_s,backlog_events,raw_lag_records,markers_sent,markers_alerted,duplicates,"
           + "send_p50_ms,send_p99_ms,send_max_ms,receipt_p50_ms,receipt_p99_ms,"
           + "quiet_sent,quiet_alerted,quiet_p50_ms,quiet_p99_ms,quiet_max_ms,"
-          + "vigil_cpu_cores,rss_mb,heap_used_mb,load_avg,ceiling_per_s";
+          + "vigil_cpu_cores,rss_mb,heap_used_mb,load_avg,ceiling_per_s,ceiling_sustained_per_s";
 
   long throttled() {
     return throttledByCluster.values().stream().mapToLong(Long::longValue).sum();
@@ -64,7 +64,7 @@ record StepReport(
   String csvRow(LocalDate date) {
     return String.format(Locale.ROOT,
         "%s,%s,%d,%.0f,%d,%s,%d,%.0f,%.1f,%.0f,%.0f,%d,%d,%d,%.0f,%.0f,%.0f,%.0f,%.0f,%d,%d,%.0f,%.0f,%.0f,"
-            + "%.2f,%.0f,%.0f,%.1f,",
+            + "%.2f,%.0f,%.0f,%.1f,,",
         date, workload.label, offeredRate, acceptedPerSecond, throttled(), throttledCell(),
         refusedRequests, processedPerSecond, drainSeconds, backlogEvents, rawLagRecords, markersSent,
         markersAlerted, markerDuplicates, fromSend.p50(), fromSend.p99(), fromSend.max(),
@@ -123,12 +123,18 @@ record StepReport(
     Files.writeString(csv, row + "\n", StandardOpenOption.APPEND);
   }
 
-  /** Fills the empty ceiling cell of the last {@code rows} rows. */
-  static void fillCeiling(Path csv, int rows, double perSecond) throws IOException {
+  /**
+   * Fills the two empty ceiling cells (burst, sustained) of the last {@code rows} rows; a sustained
+   * ceiling that was not measured (NaN) stays empty.
+   */
+  static void fillCeiling(Path csv, int rows, double perSecond, double sustainedPerSecond) throws IOException {
     List<String> lines = new ArrayList<>(Files.readAllLines(csv));
+    String cells = String.format(Locale.ROOT, "%.0f,", perSecond)
+        + (Double.isNaN(sustainedPerSecond) ? "" : String.format(Locale.ROOT, "%.0f", sustainedPerSecond));
     for (int i = Math.max(1, lines.size() - rows); i < lines.size(); i++) {
-      if (lines.get(i).endsWith(",")) {
-        lines.set(i, lines.get(i) + String.format(Locale.ROOT, "%.0f", perSecond));
+      if (lines.get(i).endsWith(",,")) {
+        String line = lines.get(i);
+        lines.set(i, line.substring(0, line.length() - 1) + cells);
       }
     }
     Files.write(csv, lines);

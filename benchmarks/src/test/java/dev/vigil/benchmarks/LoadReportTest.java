@@ -104,14 +104,15 @@ class LoadReportTest {
     assertEquals("flood-1=42;quiet-1=0", r.throttledCell());
     StepReport.append(csv, r.csvRow(LocalDate.parse("2026-12-05")));
     StepReport.append(csv, report(Workload.NOISY_NEIGHBOUR, 0, 9_000).csvRow(LocalDate.parse("2026-12-05")));
-    StepReport.fillCeiling(csv, 2, 123_456.4);
+    StepReport.fillCeiling(csv, 2, 123_456.4, 98_765.4);
     List<String> lines = Files.readAllLines(csv);
     assertEquals(StepReport.CSV_HEADER, lines.get(0));
     int columns = StepReport.CSV_HEADER.split(",").length;
     for (String line : lines.subList(1, 3)) {
       String[] cells = line.split(",", -1);
       assertEquals(columns, cells.length, line);
-      assertEquals("123456", cells[columns - 1]);
+      assertEquals("123456", cells[columns - 2]);
+      assertEquals("98765", cells[columns - 1]);
       assertEquals("noisy-neighbour", cells[1]);
     }
     assertTrue(r.console().contains("quiet cluster: 10 test requests sent, 10 alerted"), r.console());

@@ -805,8 +805,7 @@ public final class LoadGenerator {
     Map<String, Object> admin = ceilingAdminConfig();
     List<byte[]> values = ceilingValues();
     try (Admin client = Admin.create(admin)) {
-      client.createTopics(List.of(new NewTopic(topic, Topics.AUDIT_RAW.partitions(), (short) 1)))
-          .all().get(30, TimeUnit.SECONDS);
+      createScratchTopic(client, topic);
       long n = options.ceilingRecords();
       AtomicLong consumed = new AtomicLong();
       AtomicLong consumerDoneNanos = new AtomicLong();
@@ -818,8 +817,7 @@ public final class LoadGenerator {
       try (KafkaProducer<String, byte[]> producer =
           new KafkaProducer<>(ceilingProducerConfig(admin), new StringSerializer(), new ByteArraySerializer())) {
         for (long i = 0; i < n; i++) {
-          producer.send(new ProducerRecord<>(topic, "load/user-" + (i % 300),
-              values.get((int) (i % values.size()))));
+          producer.send(ceilingRecord(topic, i, values));
         }
         producer.flush();
       }
@@ -848,8 +846,7 @@ public final class LoadGenerator {
     Map<String, Object> admin = ceilingAdminConfig();
     List<byte[]> values = ceilingValues();
     try (Admin client = Admin.create(admin)) {
-      client.createTopics(List.of(new NewTopic(topic, Topics.AUDIT_RAW.partitions(), (short) 1)))
-          .all().get(30, TimeUnit.SECONDS);
+      createScratchTopic(client, topic);
       AtomicLong consumed = new AtomicLong();
       AtomicBoolean stop = new AtomicBoolean();
       Thread consumerThread = new Thread(() -> consumeUntil(topic, consumed, stop), "ceiling-consumer");
@@ -863,8 +860,7 @@ public final class LoadGenerator {
       try (KafkaProducer<String, byte[]> producer =
           new KafkaProducer<>(ceilingProducerConfig(admin), new StringSerializer(), new ByteArraySerializer())) {
         for (long i = 0; atWindowEnd < 0; i++) {
-          producer.send(new ProducerRecord<>(topic, "load/user-" + (i % 300),
-              values.get((int) (i % values.size()))));
+          producer.send(ceilingRecord(topic, i, values));
           if ((i & 1023) == 0) {
             long now = System.nanoTime();
             if (atWindowStart < 0 && now >= windowStart) {
@@ -882,6 +878,17 @@ public final class LoadGenerator {
       client.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
       return (atWindowEnd - atWindowStart) / ((windowEnd - windowStart) / 1e9);
     }
+  }
+
+  /** A topic of the raw topic's partition count, unreplicated, for one ceiling measurement. */
+  private static void createScratchTopic(Admin client, String topic) throws Exception {
+    client.createTopics(List.of(new NewTopic(topic, Topics.AUDIT_RAW.partitions(), (short) 1)))
+        .all().get(30, TimeUnit.SECONDS);
+  }
+
+  /** The {@code i}-th record of a ceiling run: the workload's events in turn, keyed by 300 principals. */
+  private static ProducerRecord<String, byte[]> ceilingRecord(String topic, long i, List<byte[]> values) {
+    return new ProducerRecord<>(topic, "load/user-" + (i % 300), values.get((int) (i % values.size())));
   }
 
   private Map<String, Object> ceilingAdminConfig() {

@@ -7,6 +7,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,6 +36,7 @@ import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A transaction left open on a partition that no coordinator holds in progress (what a single broker's
@@ -65,16 +67,7 @@ class StrandedTransactionsIT {
       assertThat(StrandedTransactions.abortAll(admin, SETTLE, RETRY)).isEmpty();
 
       // A producer whose last transaction its coordinator completed...
-      try (KafkaProducer<String, String> completed = producer(kafka, "completed")) {
-        completed.initTransactions();
-        completed.beginTransaction();
-        completed.send(new ProducerRecord<>(TOPIC, 1, "k", "committed")).get();
-        completed.commitTransaction();
-      }
-      // commitTransaction returns once the commit is decided; the coordinator completes it a moment later.
-      TransactionDescription done = await().atMost(Duration.ofSeconds(30)).until(
-          () -> admin.describeTransactions(List.of("completed")).description("completed").get(),
-          d -> d.state() == TransactionState.COMPLETE_COMMIT);
+      TransactionDescription done = completedTransaction(kafka, admin, inProgress);
       // ...and a batch of it left open on a partition its coordinator sent no marker to.
       try (KafkaProducer<String, String> plain = producer(kafka, null)) {
         plain.send(new ProducerRecord<>(TOPIC, 0, "k", "before")).get();
@@ -106,6 +99,42 @@ class StrandedTransactionsIT {
       assertThat(readCommitted(kafka, unknown)).isEmpty();
       assertThat(StrandedTransactions.abortAll(admin, SETTLE, RETRY)).isEmpty();
     }
+  }
+
+  @Test
+  void theEmbeddedBrokerAbortsAStrandedTransactionWhenItStartsAgain(@TempDir Path dir) throws Exception {
+    Map<String, String> noVerification = Map.of("transaction.partition.verification.enable", "false");
+    TopicPartition stranded = new TopicPartition(TOPIC, 0);
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0, noVerification, false, false);
+        Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic(TOPIC, 2, (short) 1))).all().get();
+      TransactionDescription done = completedTransaction(kafka, admin, new TopicPartition(TOPIC, 1));
+      try (KafkaProducer<String, String> plain = producer(kafka, null)) {
+        plain.send(new ProducerRecord<>(TOPIC, 0, "k", "before")).get();
+        writeTransactionalBatch(kafka.bootstrapServers(), stranded, done.producerId(), done.producerEpoch(),
+            "stranded");
+        plain.send(new ProducerRecord<>(TOPIC, 0, "k", "after")).get();
+      }
+      assertThat(readCommitted(kafka, stranded)).containsExactly("before");
+    }
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0, noVerification, false, false)) {
+      assertThat(readCommitted(kafka, stranded)).containsExactly("before", "after");
+    }
+  }
+
+  /** A transaction of {@code "completed"} that wrote "committed" to {@code partition}, once its coordinator completed it. */
+  private static TransactionDescription completedTransaction(EmbeddedKafka kafka, Admin admin, TopicPartition partition)
+      throws Exception {
+    try (KafkaProducer<String, String> completed = producer(kafka, "completed")) {
+      completed.initTransactions();
+      completed.beginTransaction();
+      completed.send(new ProducerRecord<>(TOPIC, partition.partition(), "k", "committed")).get();
+      completed.commitTransaction();
+    }
+    // commitTransaction returns once the commit is decided; the coordinator completes it a moment later.
+    return await().atMost(Duration.ofSeconds(30)).until(
+        () -> admin.describeTransactions(List.of("completed")).description("completed").get(),
+        d -> d.state() == TransactionState.COMPLETE_COMMIT);
   }
 
   private static KafkaProducer<String, String> producer(EmbeddedKafka kafka, String transactionalId) {

@@ -396,6 +396,8 @@ public final class AlertsRoutes {
           }
         });
     boolean[] released = {false};
+    Runnable ender = () -> live.context.runOnContext(v -> live.end());
+    streams.whileOpen(ender);
     Handler<Void> done = v -> {
       ctx.vertx().cancelTimer(timer);
       subscription.close();
@@ -403,6 +405,7 @@ public final class AlertsRoutes {
       if (!released[0]) {
         released[0] = true;
         streams.release(caller);
+        streams.closed(ender);
       }
     };
     response.closeHandler(done);

@@ -1,6 +1,8 @@
 package dev.vigil.alerts;
 
 import dev.vigil.schemas.Caller;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,6 +44,8 @@ public final class LiveStreams {
   private final AtomicInteger open = new AtomicInteger();
   private final AtomicLong cutOff = new AtomicLong();
   private final AtomicLong peakPendingBytes = new AtomicLong();
+  /** How to end each open stream (on its event loop) when the server stops. */
+  private final Set<Runnable> enders = ConcurrentHashMap.newKeySet();
 
   LiveStreams(Settings settings) {
     this.settings = settings;
@@ -78,6 +82,26 @@ public final class LiveStreams {
     AtomicInteger count = counts.get(key);
     if (count != null && count.decrementAndGet() <= 0) {
       counts.remove(key);
+    }
+  }
+
+  /** Registers how to end an open stream when the server stops; {@link #closed} unregisters it. */
+  public void whileOpen(Runnable end) {
+    enders.add(end);
+  }
+
+  public void closed(Runnable end) {
+    enders.remove(end);
+  }
+
+  /**
+   * Ends every open stream, as the server stops: a reader never hangs up on its own, so a graceful
+   * shutdown would otherwise wait its whole timeout (10 s) for the connections of open streams. The
+   * reader sees the stream end cleanly and, like an EventSource, reconnects with its last event id.
+   */
+  public void endAll() {
+    for (Runnable end : List.copyOf(enders)) {
+      end.run();
     }
   }
 

@@ -547,6 +547,10 @@ final class VigilServer implements AutoCloseable {
     }
     closed = true;
     LOG.info("Vigil is stopping");
+    if (liveStreams != null) {
+      // Open live streams never end on their own: end them, or the graceful shutdown waits them out.
+      liveStreams.endAll();
+    }
     if (httpServer != null) {
       // Graceful: no new connections, requests in flight may finish (their Kafka acknowledgement included).
       quietly(() -> httpServer.shutdown(10, TimeUnit.SECONDS).toCompletionStage().toCompletableFuture()

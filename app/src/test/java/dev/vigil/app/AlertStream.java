@@ -97,6 +97,11 @@ final class AlertStream implements AutoCloseable {
     return ended;
   }
 
+  /** Why the stream stopped other than by its server ending it cleanly; null when it did. */
+  String failure() {
+    return failure;
+  }
+
   /** The id of the last event received, what a client resumes from. */
   String lastId() {
     return events.isEmpty() ? null : events.get(events.size() - 1).id();

@@ -5,9 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import dev.vigil.app.settings.VigilConfig;
 import dev.vigil.kafkalocal.EmbeddedKafka;
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -15,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,24 +41,68 @@ class DataDirPermissionsIT {
     return Files.exists(here.resolve("docker-compose.yml")) ? here : here.getParent();
   }
 
-  /** Every file and directory under {@code root} (itself excluded) that group or others may use. */
+  /**
+   * Every file and directory under {@code root} (itself excluded) that group or others may use. A running
+   * server creates and deletes files as the walk goes (RocksDB's {@code *.dbtmp}, Kafka's index swaps): one that
+   * is gone before its mode is read is skipped, since it cannot be open to anyone.
+   */
   private static List<String> openToOthers(Path root) throws Exception {
     List<String> open = new ArrayList<>();
-    try (Stream<Path> tree = Files.walk(root)) {
-      for (Path p : tree.filter(p -> !p.equals(root) && !Files.isSymbolicLink(p)).toList()) {
-        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
-        if (mode.stream().anyMatch(GROUP_AND_OTHERS::contains)) {
-          open.add(root.relativize(p) + " " + PosixFilePermissions.toString(mode));
-        }
+    for (Path p : tree(root)) {
+      Set<PosixFilePermission> mode;
+      try {
+        mode = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
+      } catch (NoSuchFileException gone) {
+        continue;
+      }
+      if (mode.stream().anyMatch(GROUP_AND_OTHERS::contains)) {
+        open.add(root.relativize(p) + " " + PosixFilePermissions.toString(mode));
       }
     }
     return open;
   }
 
+  /** The files and directories under {@code root}, itself and symbolic links excluded, skipping any that vanish. */
+  private static List<Path> tree(Path root) throws IOException {
+    List<Path> found = new ArrayList<>();
+    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+        if (!d.equals(root)) {
+          found.add(d);
+        }
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
+        if (!attrs.isSymbolicLink()) {
+          found.add(f);
+        }
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+        if (e instanceof NoSuchFileException) {
+          return FileVisitResult.CONTINUE;
+        }
+        throw e;
+      }
+
+      @Override
+      public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+        if (e == null || e instanceof NoSuchFileException) {
+          return FileVisitResult.CONTINUE;
+        }
+        throw e;
+      }
+    });
+    return found;
+  }
+
   private static long entries(Path root) throws Exception {
-    try (Stream<Path> tree = Files.walk(root)) {
-      return tree.count();
-    }
+    return tree(root).size() + 1;
   }
 
   @Test

@@ -113,9 +113,15 @@ class IncidentsApiIT {
       assertThat(streamed.get("workspace").asText()).isEqualTo("default");
       assertThat(streamed.get("cluster").asText()).isEqualTo("prod");
       String id = streamed.get("id").asText();
-      await().atMost(Duration.ofSeconds(30)).until(() -> {
-        JsonNode list = call(readerA, "GET", "/v1/incidents", null).body().get("incidents");
-        return list.size() == 1 && list.get(0).get("alerts").size() >= 4;
+      // The incident is streamed at its second alert; the rest of the attack joins it. CI once failed
+      // here after 30 s without saying what the list held: the failure now names it.
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+        Answer answer = call(readerA, "GET", "/v1/incidents", null);
+        JsonNode list = answer.body() == null ? null : answer.body().get("incidents");
+        assertThat(list != null && list.size() == 1 && list.get(0).get("alerts").size() >= 4)
+            .as("one incident of at least 4 alerts; GET /v1/incidents answered %d %s",
+                answer.status(), answer.body())
+            .isTrue();
       });
 
       assertThat(call(adminB, "GET", "/v1/incidents", null).body().get("incidents")).isEmpty();

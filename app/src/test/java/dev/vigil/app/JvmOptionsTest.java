@@ -6,13 +6,16 @@ import dev.vigil.app.memory.MemoryBudget;
 import dev.vigil.app.settings.VigilDefaults;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code --memory-budget} as the launcher and the command line read it. */
+/** {@code --memory-budget} as the launcher and the command line read it, and the launcher's collector. */
 class JvmOptionsTest {
   private static final long MIB = MemoryBudget.MIB;
   @TempDir Path dir;
@@ -38,6 +41,41 @@ class JvmOptionsTest {
     assertThat(JvmOptions.options(new VigilDefaults(Map.of(), null), "alerts", "--json")).isEmpty();
     assertThat(JvmOptions.options(new VigilDefaults(Map.of(), null), "up", "--memory-budget", "lots")).isEmpty();
     assertThat(JvmOptions.options(new VigilDefaults(Map.of(), null), "up", "--memory-budget", "100m")).isEmpty();
+  }
+
+  @Test
+  void theLauncherGivesAServerTheParallelCollectorUnlessTheOperatorChoseOne() {
+    VigilDefaults defaults = new VigilDefaults(Map.of(), null);
+    assertThat(JvmOptions.launcherOptions(defaults, "", "up")).startsWith("-Xms404m", "-Xmx404m")
+        .endsWith("-XX:+UseParallelGC");
+    assertThat(JvmOptions.launcherOptions(defaults, "-Dfoo=bar -XX:+UseGCOverheadLimit", "gateway"))
+        .endsWith("-XX:+UseParallelGC");
+    assertThat(JvmOptions.launcherOptions(defaults, "-Xlog:gc -XX:+UseG1GC", "up"))
+        .contains("-Xmx404m").doesNotContain("-XX:+UseParallelGC");
+    assertThat(JvmOptions.launcherOptions(defaults, "-XX:+UseZGC", "detect")).noneMatch(o -> o.contains("GC"));
+    assertThat(JvmOptions.launcherOptions(defaults, "", "alerts", "--json")).isEmpty();
+  }
+
+  @Test
+  void aJvmStartsWithTheLauncherOptionsFollowedByTheOperatorsCollector() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    for (String operator : List.of("", "-XX:+UseG1GC", "-XX:+UseSerialGC")) {
+      List<String> command = new ArrayList<>(List.of(java));
+      command.addAll(JvmOptions.launcherOptions(new VigilDefaults(Map.of(), null), operator, "up"));
+      if (!operator.isEmpty()) {
+        command.add(operator);
+      }
+      command.addAll(List.of("-XX:+PrintCommandLineFlags", "-version"));
+      Process jvm = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String out = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(jvm.waitFor()).as(out).isZero();
+      assertThat(out).contains(operator.isEmpty() ? "-XX:+UseParallelGC" : operator);
+    }
+    // Two collectors stop the JVM: the reason the operator's choice replaces the launcher's.
+    Process both = new ProcessBuilder(java, "-XX:+UseParallelGC", "-XX:+UseG1GC", "-version")
+        .redirectErrorStream(true).start();
+    both.getInputStream().readAllBytes();
+    assertThat(both.waitFor()).isNotZero();
   }
 
   @Test

@@ -45,8 +45,10 @@ class QuickStartIT {
   private final List<Process> background = new ArrayList<>();
 
   @AfterEach
-  void stopBackground() {
-    background.forEach(Process::destroyForcibly);
+  void stopBackground() throws InterruptedException {
+    for (Process process : background) {
+      process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
   }
 
   record Run(int exit, String out) {}
@@ -85,6 +87,9 @@ class QuickStartIT {
         assertThat(command.get(0)).as("a quick-start command: " + command).isEqualTo("./vigil");
         runAndCheck(server, command.subList(1, command.size()));
       }
+      // The reader's Ctrl-C: an `alerts --follow` still connected would hold the server's graceful
+      // shutdown for its whole drain timeout (10 s).
+      stopBackground();
     }
   }
 

@@ -53,12 +53,18 @@ final class SplitRoles implements AutoCloseable {
     }
   }
 
-  /** {@code vigil ARGS --data-dir DATA --bind 127.0.0.1} in a child JVM, its output appended to {@code output}. */
+  /**
+   * {@code vigil ARGS --data-dir DATA --bind 127.0.0.1} in a child JVM, its output appended to {@code
+   * output}. The JIT stops at C1: a role process here lives a minute or two under a light load, and
+   * the optimizing compiler's threads would mostly compete for the CI machine's two cores with the
+   * start-up of the other roles and with the other test fork. Started alone, a {@code vigil up} took 25
+   * to 28 s of CPU to get ready with C2 and 12 to 17 s with C1 only. The code it runs is the same.
+   */
   static Process child(Path data, Path output, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx384m", "-Dvigil.log.dir=" + data.resolve("logs"), "-cp", System.getProperty("java.class.path"),
-        Vigil.class.getName()));
+        "-Xmx384m", "-XX:TieredStopAtLevel=1", "-Dvigil.log.dir=" + data.resolve("logs"),
+        "-cp", System.getProperty("java.class.path"), Vigil.class.getName()));
     command.addAll(List.of(args));
     command.addAll(List.of("--data-dir", data.toString(), "--bind", "127.0.0.1"));
     return new ProcessBuilder(command).redirectErrorStream(true)

@@ -1,5 +1,7 @@
 package dev.vigil.benchmarks;
 
+import dev.vigil.app.JvmOptions;
+import dev.vigil.app.settings.VigilDefaults;
 import dev.vigil.edge.TlsMaterial;
 import dev.vigil.kafkalocal.EmbeddedKafka;
 import dev.vigil.schemas.Alert;
@@ -69,7 +71,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * the raw Kafka ceiling of the same broker: the same records produced and consumed without Vigil.
  *
  * <p>Without {@code --url} it is self-contained: it starts a broker in this JVM and {@code vigil up
- * --kafka-bootstrap} from the same class path in a child JVM on a temporary directory, registers its
+ * --kafka-bootstrap} from the same class path in a child JVM on a temporary directory, with the JVM
+ * options {@code ./vigil} would give it (the default memory budget's heap, the collector), registers its
  * clusters, and stops both at the end. It only ever talks to loopback addresses.
  */
 public final class LoadGenerator {
@@ -493,6 +496,7 @@ public final class LoadGenerator {
     markerPublishedMs.clear();
     markerDuplicates.set(0);
     ServerSample before = sample();
+    long ownCpuBefore = ownCpuNanos();
     AtomicLong accepted = new AtomicLong();
     AtomicLong refused = new AtomicLong();
     Map<String, AtomicLong> throttled = new ConcurrentHashMap<>();
@@ -528,6 +532,7 @@ public final class LoadGenerator {
       quiet.stopSending();
     }
     double seconds = (System.nanoTime() - start) / 1e9;
+    double ownCpuCores = (ownCpuNanos() - ownCpuBefore) / 1e9 / seconds;
     ServerSample atEnd = sample();
     double processedDuring = atEnd.detectionEvents() - before.detectionEvents();
     // Drain: detection has read everything accepted, every accepted marker alerted, and every
@@ -589,9 +594,19 @@ public final class LoadGenerator {
         before.cpuNanos() < 0 || atEnd.cpuNanos() < 0
             ? Double.NaN
             : (atEnd.cpuNanos() - before.cpuNanos()) / 1e9 / seconds,
+        ownCpuCores,
         atEnd.rssBytes() / 1e6,
         atEnd.heapUsedBytes() / 1e6,
         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+  }
+
+  /**
+   * CPU time of this generator's process, which in self-contained mode also runs the broker: it
+   * shares the machine with Vigil, so its cost is part of what a run on one machine measures.
+   */
+  private static long ownCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private void send(
@@ -983,22 +998,34 @@ public final class LoadGenerator {
   /** {@code vigil up --kafka-bootstrap} in a child JVM on {@code dir}, from this class path. */
   record ChildVigil(Process process, URI url, Path caFile, String adminToken) implements AutoCloseable {
 
-    static ChildVigil start(Path dir, String bootstrap, Options options)
-        throws IOException, InterruptedException {
+    /**
+     * The child's command line: the JVM options {@code ./vigil} gives {@code vigil up} (the default
+     * memory budget's heap, the collector), then {@code --vigil-jvm-option}s, which win; so a run
+     * measures {@code vigil up} as the launcher starts it.
+     */
+    static List<String> command(Path dir, String bootstrap, Options options) {
+      List<String> up = new ArrayList<>(List.of("up", "--data-dir", dir.toString(), "--port", "0", "--bind",
+          "127.0.0.1", "--kafka-bootstrap", bootstrap, "--stream-threads", Integer.toString(options.streamThreads())));
+      up.addAll(options.vigilArgs());
+      String[] args = up.toArray(String[]::new);
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.addAll(JvmOptions.launcherOptions(VigilDefaults.forArgs(System.getenv(), args),
+          String.join(" ", options.vigilJvmOptions()), args));
       command.addAll(options.vigilJvmOptions());
       command.add("-cp");
       command.add(System.getProperty("java.class.path"));
       command.add("dev.vigil.app.Vigil");
-      command.addAll(List.of("up", "--data-dir", dir.toString(), "--port", "0", "--bind", "127.0.0.1",
-          "--kafka-bootstrap", bootstrap, "--stream-threads", Integer.toString(options.streamThreads())));
-      command.addAll(options.vigilArgs());
-      Process process =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(dir.resolve("vigil.out").toFile())
-              .start();
+      command.addAll(up);
+      return command;
+    }
+
+    static ChildVigil start(Path dir, String bootstrap, Options options)
+        throws IOException, InterruptedException {
+      ProcessBuilder builder = new ProcessBuilder(command(dir, bootstrap, options));
+      // As ./vigil: glibc's per-thread arenas would let RocksDB's native memory grow.
+      builder.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
+      Process process = builder.redirectErrorStream(true).redirectOutput(dir.resolve("vigil.out").toFile()).start();
       Path urlFile = dir.resolve("server.url");
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
       while (!Files.exists(urlFile) || Files.readString(urlFile).isBlank()) {

@@ -37,6 +37,7 @@ record StepReport(
     Percentiles quiet,
     long quietCountMismatches,
     double vigilCpuCores,
+    double generatorJvmCpuCores,
     double rssMb,
     double heapUsedMb,
     double loadAverage) {
@@ -46,7 +47,8 @@ record StepReport(
           + "processed_per_s,drain_s,backlog_events,raw_lag_records,markers_sent,markers_alerted,duplicates,"
           + "send_p50_ms,send_p99_ms,send_max_ms,receipt_p50_ms,receipt_p99_ms,"
           + "quiet_sent,quiet_alerted,quiet_p50_ms,quiet_p99_ms,quiet_max_ms,"
-          + "vigil_cpu_cores,rss_mb,heap_used_mb,load_avg,ceiling_per_s,ceiling_sustained_per_s";
+          + "vigil_cpu_cores,generator_jvm_cpu_cores,rss_mb,heap_used_mb,load_avg,ceiling_per_s,"
+          + "ceiling_sustained_per_s";
 
   long throttled() {
     return throttledByCluster.values().stream().mapToLong(Long::longValue).sum();
@@ -64,12 +66,12 @@ record StepReport(
   String csvRow(LocalDate date) {
     return String.format(Locale.ROOT,
         "%s,%s,%d,%.0f,%d,%s,%d,%.0f,%.1f,%.0f,%.0f,%d,%d,%d,%.0f,%.0f,%.0f,%.0f,%.0f,%d,%d,%.0f,%.0f,%.0f,"
-            + "%.2f,%.0f,%.0f,%.1f,,",
+            + "%.2f,%.2f,%.0f,%.0f,%.1f,,",
         date, workload.label, offeredRate, acceptedPerSecond, throttled(), throttledCell(),
         refusedRequests, processedPerSecond, drainSeconds, backlogEvents, rawLagRecords, markersSent,
         markersAlerted, markerDuplicates, fromSend.p50(), fromSend.p99(), fromSend.max(),
         fromReceipt.p50(), fromReceipt.p99(), quietSent, quiet.samples(), quiet.p50(), quiet.p99(),
-        quiet.max(), vigilCpuCores, rssMb, heapUsedMb, loadAverage);
+        quiet.max(), vigilCpuCores, generatorJvmCpuCores, rssMb, heapUsedMb, loadAverage);
   }
 
   String console() {
@@ -96,8 +98,9 @@ record StepReport(
           quietSent, quiet.samples(), quiet.p50(), quiet.p99(), quiet.max()));
     }
     s.append(String.format(Locale.ROOT,
-        "%n  Vigil CPU %.2f cores, RSS %,.0f MB, heap used %,.0f MB; load average %.1f",
-        vigilCpuCores, rssMb, heapUsedMb, loadAverage));
+        "%n  Vigil CPU %.2f cores (generator JVM %.2f), RSS %,.0f MB, heap used %,.0f MB;"
+            + " load average %.1f",
+        vigilCpuCores, generatorJvmCpuCores, rssMb, heapUsedMb, loadAverage));
     if (markersAlerted != markersSent || markerDuplicates != 0) {
       s.append("\n  MARKER CHECK FAILED: every accepted marker must raise exactly one alert");
     }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vigil.app.JvmOptions;
+import dev.vigil.app.settings.VigilDefaults;
 import dev.vigil.schemas.AuditEvent;
 import dev.vigil.schemas.Json;
 import java.io.ByteArrayInputStream;
@@ -13,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -62,6 +65,21 @@ class LoadGeneratorPartsTest {
     assertEquals(100, p.max());
     assertEquals(10, p.samples());
     assertTrue(Double.isNaN(Percentiles.of(List.of()).p99()));
+  }
+
+  @Test
+  void theChildVigilStartsAsTheLauncherStartsVigilUpWithTheRunsOwnJvmOptionsLast(@TempDir Path dir) {
+    List<String> plain = LoadGenerator.ChildVigil.command(dir, "127.0.0.1:9092",
+        LoadGenerator.Options.parse(new String[] {"--workload", "storm"}));
+    List<String> launcher = JvmOptions.launcherOptions(new VigilDefaults(Map.of(), null), "", "up");
+    assertEquals(launcher, plain.subList(1, 1 + launcher.size()));
+    assertTrue(plain.contains("-XX:+UseParallelGC") && plain.stream().anyMatch(o -> o.startsWith("-Xmx")), plain::toString);
+    assertEquals("dev.vigil.app.Vigil", plain.get(plain.indexOf("up") - 1));
+
+    List<String> g1 = LoadGenerator.ChildVigil.command(dir, "127.0.0.1:9092", LoadGenerator.Options.parse(
+        new String[] {"--vigil-jvm-option", "-XX:+UseG1GC", "--vigil-jvm-option", "-Xmx1g"}));
+    assertTrue(!g1.contains("-XX:+UseParallelGC") && g1.contains("-XX:+UseG1GC"), g1::toString);
+    assertTrue(g1.lastIndexOf("-Xmx1g") > g1.indexOf(launcher.get(1)), "a run's own -Xmx comes later and wins: " + g1);
   }
 
   @Test

@@ -93,7 +93,7 @@ class LoadReportTest {
     return new StepReport(workload, offered, 20, 200_000, 0, Map.of("quiet-1", 0L, "flood-1", 42L),
         10_000, 9_500, 1.5, 2_000, 1_800, 10, 10, 0, new Percentiles(300, 900, 950, 10),
         new Percentiles(250, 1_000, 1_000, 30), 10, new Percentiles(400, quietP99, quietP99, 10), 0,
-        1.2, 900, 300, 3.5);
+        1.2, 0.7, 900, 300, 3.5);
   }
 
   @Test
@@ -114,7 +114,11 @@ class LoadReportTest {
       assertEquals("123456", cells[columns - 2]);
       assertEquals("98765", cells[columns - 1]);
       assertEquals("noisy-neighbour", cells[1]);
+      List<String> names = List.of(StepReport.CSV_HEADER.split(","));
+      assertEquals("1.20", cells[names.indexOf("vigil_cpu_cores")]);
+      assertEquals("0.70", cells[names.indexOf("generator_jvm_cpu_cores")]);
     }
+    assertTrue(r.console().contains("Vigil CPU 1.20 cores (generator JVM 0.70)"), r.console());
     assertTrue(r.console().contains("quiet cluster: 10 test requests sent, 10 alerted"), r.console());
     assertTrue(!r.console().contains("CHECK FAILED"), r.console());
 

@@ -59,13 +59,21 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LocalKafkaClusterIT {
   private static final int BROKERS = 3;
+  /**
+   * Test-side broker settings that only shorten waits: heartbeats every 500 ms instead of 2 s pace a
+   * node's registration, unfencing and controlled shutdown (each takes a heartbeat or two), and a
+   * session of 4.5 s instead of 9 s lets the controller fence a killed node sooner. Every failover
+   * still happens, just with less idle time around it.
+   */
+  private static final Map<String, String> FASTER_HEARTBEATS = Map.of(
+      "broker.heartbeat.interval.ms", "500", "broker.session.timeout.ms", "4500");
 
   @TempDir static Path dir;
   static LocalKafkaCluster cluster;
 
   @BeforeAll
   static void startCluster() {
-    cluster = LocalKafkaCluster.start(dir.resolve("kafka"), BROKERS);
+    cluster = LocalKafkaCluster.start(dir.resolve("kafka"), BROKERS, FASTER_HEARTBEATS);
   }
 
   @AfterAll
@@ -308,7 +316,7 @@ class LocalKafkaClusterIT {
           java.util.Optional.of(true));
     }
     long starting = System.nanoTime();
-    cluster = LocalKafkaCluster.start(dir.resolve("kafka"), BROKERS);
+    cluster = LocalKafkaCluster.start(dir.resolve("kafka"), BROKERS, FASTER_HEARTBEATS);
     long startMs = (System.nanoTime() - starting) / 1_000_000;
     System.out.printf("CLUSTER graceful close of %d brokers %d ms, start again on the same directory %d ms%n",
         BROKERS, closeMs, startMs);

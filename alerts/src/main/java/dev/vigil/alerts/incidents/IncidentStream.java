@@ -127,12 +127,15 @@ public final class IncidentStream {
       }
     });
     boolean[] done = {false};
+    Runnable ender = () -> context.runOnContext(v -> end(response));
+    slots.whileOpen(ender);
     Runnable close = () -> {
       if (!done[0]) {
         done[0] = true;
         ctx.vertx().cancelTimer(timer);
         follower.stop();
         slots.release(caller);
+        slots.closed(ender);
       }
     };
     response.closeHandler(v -> close.run());

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.binder.BaseUnits;
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -36,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * Watches the process against its {@link MemoryBudget}: resident memory, heap after GC, the shared
  * RocksDB cache and the size of every state store, exported as {@code vigil_memory_*},
  * {@code vigil_rocksdb_*} and {@code vigil_state_store_*}, with a warning in the log (at most once per
- * {@link #WARN_EVERY} for each) when the heap after a collection or the resident memory passes
- * {@link #WARN_SHARE} of its share of the budget.
+ * {@link #WARN_EVERY} for each) when the old generation after its collection passes {@link
+ * #WARN_SHARE} of its capacity, or the resident memory that share of the budget.
  *
  * <p>A scrape only reads numbers: one background thread samples every {@link #SAMPLE_EVERY}, since
  * reading RocksDB properties and {@code /proc} costs system calls that the event loop serving
@@ -63,6 +65,9 @@ public final class MemoryMonitor implements AutoCloseable {
   private final Map<String, KafkaStreams> applications = new ConcurrentHashMap<>();
   private final AtomicLong rss = new AtomicLong(-1);
   private final AtomicLong heapAfterGc = new AtomicLong(-1);
+  /** The old generation after the last collection that collected it; what the heap warning watches. */
+  private final AtomicLong oldAfterGc = new AtomicLong(-1);
+  private volatile long oldCapacity = -1;
   private final AtomicLong cacheUsage = new AtomicLong();
   private final AtomicLong cachePinned = new AtomicLong();
   private final Map<String, AtomicLong> memtables = new ConcurrentHashMap<>();
@@ -92,6 +97,10 @@ public final class MemoryMonitor implements AutoCloseable {
         .description("Resident memory of the process (VmRSS; -1 where /proc is missing)").register(registry);
     Gauge.builder("vigil.memory.heap.after.gc", heapAfterGc, AtomicLong::get).baseUnit(BaseUnits.BYTES)
         .description("Java heap in use after the last garbage collection (-1 before the first)").register(registry);
+    Gauge.builder("vigil.memory.heap.long.lived", oldAfterGc, AtomicLong::get).baseUnit(BaseUnits.BYTES)
+        .description("The old generation after the last collection that collected it: a full one under the parallel "
+            + "collector, any under G1; the whole heap under a collector without generations (-1 before the first); what the "
+            + "heap warning watches").register(registry);
     if (rocksDb != null) {
       Gauge.builder("vigil.rocksdb.block.cache.usage", cacheUsage, AtomicLong::get).baseUnit(BaseUnits.BYTES)
           .description("The shared RocksDB block cache in use: data, index and filter blocks and the memtables charged to it")
@@ -221,12 +230,14 @@ public final class MemoryMonitor implements AutoCloseable {
 
   private void check() {
     long now = nanoTime.getAsLong();
-    long heap = heapAfterGc.get();
-    if (heapWarning.due(heap, budget.heapBytes(), now)) {
-      LOG.warn("Java heap after garbage collection is {} of the {} heap share of the memory budget ({}%): "
-              + "Vigil may soon spend its time collecting or fail with OutOfMemoryError. Raise --memory-budget, "
-              + "or check vigil_state_store_keys and the principals' churn",
-          MemoryBudget.format(heap), MemoryBudget.format(budget.heapBytes()), percent(heap, budget.heapBytes()));
+    long old = oldAfterGc.get();
+    long capacity = oldCapacity;
+    if (heapWarning.due(old, capacity, now)) {
+      LOG.warn("Long-lived Java objects fill {} of the {} old generation after its collection ({}%; the heap share "
+              + "of the memory budget is {}): Vigil may soon spend its time collecting or fail with OutOfMemoryError. "
+              + "Raise --memory-budget, or check vigil_state_store_keys and the principals' churn",
+          MemoryBudget.format(old), MemoryBudget.format(capacity), percent(old, capacity),
+          MemoryBudget.format(budget.heapBytes()));
     }
     long resident = rss.get();
     if (rssWarning.due(resident, budget.totalBytes(), now)) {
@@ -278,11 +289,47 @@ public final class MemoryMonitor implements AutoCloseable {
     return -1;
   }
 
+  /**
+   * Whether a collection leaves the old generation holding only what is live, so its size after the
+   * collection is worth warning about. The parallel and serial collectors collect it only in a major
+   * (full) collection; after a minor one it still holds whatever died since, up to its capacity. G1
+   * reclaims old regions in its young pauses (mixed collections, after concurrent marking).
+   */
+  static boolean collectsOldGeneration(String gcName, String gcAction) {
+    return gcAction.contains("major") || gcName.startsWith("G1");
+  }
+
+  /**
+   * The long-lived heap after a collection, or -1 when this collection says nothing about it: the old
+   * generation ({@code oldPool}) after a collection that collected it, or, under a collector without
+   * generations (ZGC in Java 17, Shenandoah: {@code oldPool} null), the whole heap after any.
+   */
+  static long longLivedAfter(String gcName, String gcAction, Map<String, MemoryUsage> afterGc, String oldPool,
+      long heapUsed) {
+    if (oldPool == null) {
+      return heapUsed;
+    }
+    MemoryUsage old = afterGc.get(oldPool);
+    return old != null && collectsOldGeneration(gcName, gcAction) ? old.getUsed() : -1;
+  }
+
+  /** The heap pool that holds long-lived objects: "PS Old Gen", "G1 Old Gen", "Tenured Gen". */
+  static Optional<MemoryPoolMXBean> oldGeneration() {
+    return ManagementFactory.getMemoryPoolMXBeans().stream()
+        .filter(pool -> pool.getType() == MemoryType.HEAP)
+        .filter(pool -> pool.getName().contains("Old Gen") || pool.getName().contains("Tenured"))
+        .findFirst();
+  }
+
   private void listenToGarbageCollections() {
     Set<String> heapPools = new java.util.HashSet<>();
     ManagementFactory.getMemoryPoolMXBeans().stream()
         .filter(pool -> pool.getType() == MemoryType.HEAP)
         .forEach(pool -> heapPools.add(pool.getName()));
+    Optional<MemoryPoolMXBean> oldGeneration = oldGeneration();
+    // Without an old generation the whole heap is what the warning watches, against the budget's heap.
+    oldCapacity = oldGeneration.map(pool -> pool.getUsage().getMax()).orElse(budget.heapBytes());
+    String oldPool = oldGeneration.map(MemoryPoolMXBean::getName).orElse(null);
     NotificationListener listener = (notification, handback) -> {
       if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
         return;
@@ -296,6 +343,11 @@ public final class MemoryMonitor implements AutoCloseable {
         }
       }
       heapAfterGc.set(used);
+      long longLived = longLivedAfter(info.getGcName(), info.getGcAction(),
+          info.getGcInfo().getMemoryUsageAfterGc(), oldPool, used);
+      if (longLived >= 0) {
+        oldAfterGc.set(longLived);
+      }
     };
     for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
       if (gc instanceof NotificationEmitter emitter) {

@@ -119,7 +119,7 @@ public final class Settings {
       "API tokens one workspace may hold (revoked ones do not count), else `422`");
   /** Read by the {@code ./vigil} launcher script, not by Java: no option. */
   public static final Setting<String> JAVA_OPTS = new Setting<>("java-opts", Kind.TEXT, "JVM options", null, "",
-      "JVM options for `./vigil`, after the budget's (an `-Xmx` here wins, with a warning)", false);
+      "JVM options for `./vigil`, after the budget's (an `-Xmx` here wins, with a warning; a collector such as `-XX:+UseG1GC` replaces the parallel collector)", false);
 
   /** Every setting, in the README's order. */
   public static final List<Setting<?>> ALL = List.of(CONFIG, DATA_DIR, PORT, BIND, KAFKA_BOOTSTRAP, BROKERS, TLS_CERT, TLS_KEY,

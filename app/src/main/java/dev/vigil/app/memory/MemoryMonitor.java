@@ -118,9 +118,18 @@ public final class MemoryMonitor implements AutoCloseable {
         .description("The memory budget (--memory-budget) and its split").register(registry);
   }
 
-  /** Adds a Streams application whose state stores are summed under {@code application}. */
+  /**
+   * Adds a Streams application whose state stores are summed under {@code application}; call it
+   * before {@code streams.start()}. Its stores are sampled again each time it (re)enters RUNNING: a
+   * rebalance closes and reopens them, and their gauges should not wait for the next periodic sample.
+   */
   public void watch(String application, KafkaStreams streams) {
     applications.put(application, streams);
+    streams.setStateListener((now, before) -> {
+      if (now == KafkaStreams.State.RUNNING) {
+        sampleSoon();
+      }
+    });
     memtables.computeIfAbsent(application, app -> {
       AtomicLong value = new AtomicLong();
       Gauge.builder("vigil.rocksdb.memtable", value, AtomicLong::get).baseUnit(BaseUnits.BYTES)

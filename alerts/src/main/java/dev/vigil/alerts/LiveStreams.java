@@ -90,6 +90,7 @@ public final class LiveStreams {
     enders.add(end);
   }
 
+  /** Unregisters what {@link #whileOpen} registered, as the stream's connection closes. */
   public void closed(Runnable end) {
     enders.remove(end);
   }

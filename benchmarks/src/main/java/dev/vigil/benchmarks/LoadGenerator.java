@@ -97,6 +97,7 @@ public final class LoadGenerator {
       Duration drainTimeout,
       long ceilingRecords,
       Duration ceilingSustained,
+      Duration ceilingPassThrough,
       int streamThreads,
       List<String> vigilJvmOptions,
       List<String> vigilArgs,
@@ -124,7 +125,8 @@ public final class LoadGenerator {
       Set<String> known =
           Set.of("workload", "url", "token-file", "ca-file", "kafka-bootstrap", "connections", "rate",
               "duration", "alerting-fraction", "markers-per-second", "drain-timeout",
-              "ceiling-records", "ceiling-sustained", "stream-threads", "vigil-jvm-option", "vigil-arg", "csv", "warmup",
+              "ceiling-records", "ceiling-sustained", "ceiling-passthrough", "stream-threads",
+              "vigil-jvm-option", "vigil-arg", "csv", "warmup",
               "sample-interval", "samples-csv", "sample-prefixes", "quiet-interval",
               "quiet-token-file", "quiet-cluster", "api-token-file", "vigil-pid",
               "kafka-config");
@@ -159,6 +161,7 @@ public final class LoadGenerator {
               duration(one(values, "drain-timeout", "60s")),
               Long.parseLong(one(values, "ceiling-records", "400000")),
               duration(one(values, "ceiling-sustained", "20s")),
+              duration(one(values, "ceiling-passthrough", "20s")),
               Integer.parseInt(one(values, "stream-threads", "1")),
               values.getOrDefault("vigil-jvm-option", List.of()),
               values.getOrDefault("vigil-arg", List.of()),
@@ -203,8 +206,10 @@ public final class LoadGenerator {
       if (options.ceilingRecords > 5_000_000) {
         throw new IllegalArgumentException("--ceiling-records is bounded to 5,000,000");
       }
-      if (options.ceilingSustained.compareTo(Duration.ofMinutes(10)) > 0) {
-        throw new IllegalArgumentException("--ceiling-sustained is bounded to 10 minutes (0 leaves it out)");
+      if (options.ceilingSustained.compareTo(Duration.ofMinutes(10)) > 0
+          || options.ceilingPassThrough.compareTo(Duration.ofMinutes(10)) > 0) {
+        throw new IllegalArgumentException(
+            "--ceiling-sustained and --ceiling-passthrough are bounded to 10 minutes (0 leaves one out)");
       }
       return options;
     }
@@ -244,6 +249,7 @@ public final class LoadGenerator {
           + " [--workload ordinary|storm|noisy-neighbour|churn] [--rate 0|N[,N...]]"
           + " [--duration 30s|2h] [--connections 4] [--alerting-fraction 0.01] [--markers-per-second 5]"
           + " [--quiet-interval 2s] [--drain-timeout 60s] [--ceiling-records 400000] [--ceiling-sustained 20s]"
+          + " [--ceiling-passthrough 20s]"
           + " [--stream-threads 1] [--vigil-jvm-option OPT]... [--vigil-arg ARG]... [--csv FILE] [--warmup 20s]"
           + " [--sample-interval 10s] [--samples-csv FILE] [--sample-prefixes P1,P2]"
           + " [--url https://127.0.0.1:8443 --token-file F --ca-file CA --kafka-bootstrap HOST:PORT"
@@ -449,10 +455,13 @@ public final class LoadGenerator {
     }
     Ceiling ceiling = ceiling();
     double sustained = options.ceilingSustained().isZero() ? Double.NaN : sustainedCeiling();
+    PassThroughCeiling.Result passThroughResult =
+        options.ceilingPassThrough().isZero() ? null : passThroughCeiling();
+    double passThrough = passThroughResult == null ? Double.NaN : passThroughResult.perSecond();
     sampler.stop();
     samplerThread.join(5_000);
     if (options.csv() != null) {
-      StepReport.fillCeiling(options.csv(), results.size(), ceiling.perSecond(), sustained);
+      StepReport.fillCeiling(options.csv(), results.size(), ceiling.perSecond(), sustained, passThrough);
     }
     System.out.printf(Locale.ROOT,
         "raw Kafka ceiling on this broker: %,d records of the same mix produced (lz4, acks=all, idempotent)"
@@ -464,14 +473,25 @@ public final class LoadGenerator {
               + " (one producer, one consumer, same settings)%n",
           sustained, options.ceilingSustained().toSeconds(), CEILING_WARMUP.toSeconds());
     }
+    if (passThroughResult != null) {
+      System.out.printf(Locale.ROOT,
+          "pass-through ceiling: %,.0f records/s copied exactly-once by a Kafka Streams application with"
+              + " detection's settings and read committed, over %d s (Kafka's part of one storm event);"
+              + " the generator JVM (broker, producer, copier, consumer) used %.2f cores = %.1f µs per record%n",
+          passThrough, options.ceilingPassThrough().toSeconds(), passThroughResult.cpuCores(),
+          passThroughResult.cpuMicrosPerRecord());
+    }
     double best = 0;
     for (StepReport r : results) {
       best = Math.max(best, Math.min(r.acceptedPerSecond(), r.processedPerSecond()));
     }
     System.out.printf(Locale.ROOT,
         "best sustained end-to-end rate %,.0f events/s = %.0f%% of the raw Kafka ceiling%s%n",
-        best, 100 * best / ceiling.perSecond(), Double.isNaN(sustained) ? ""
-            : String.format(Locale.ROOT, ", %.0f%% of the sustained ceiling", 100 * best / sustained));
+        best, 100 * best / ceiling.perSecond(),
+        (Double.isNaN(sustained) ? ""
+            : String.format(Locale.ROOT, ", %.0f%% of the sustained ceiling", 100 * best / sustained))
+            + (Double.isNaN(passThrough) ? ""
+                : String.format(Locale.ROOT, ", %.0f%% of the pass-through ceiling", 100 * best / passThrough)));
   }
 
   private String describe() {
@@ -604,7 +624,7 @@ public final class LoadGenerator {
    * CPU time of this generator's process, which in self-contained mode also runs the broker: it
    * shares the machine with Vigil, so its cost is part of what a run on one machine measures.
    */
-  private static long ownCpuNanos() {
+  static long ownCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
   }
@@ -895,6 +915,15 @@ public final class LoadGenerator {
     }
   }
 
+  /** The same records through Kafka's part of a storm event's path: see {@link PassThroughCeiling}. */
+  private PassThroughCeiling.Result passThroughCeiling() throws Exception {
+    Map<String, Object> admin = ceilingAdminConfig();
+    List<byte[]> values = ceilingValues();
+    return new PassThroughCeiling(admin, bootstrap, kafkaSecurity)
+        .measure(CEILING_WARMUP, options.ceilingPassThrough(), ceilingProducerConfig(admin),
+            (topic, i) -> ceilingRecord(topic, i, values));
+  }
+
   /** A topic of the raw topic's partition count, unreplicated, for one ceiling measurement. */
   private static void createScratchTopic(Admin client, String topic) throws Exception {
     client.createTopics(List.of(new NewTopic(topic, Topics.AUDIT_RAW.partitions(), (short) 1)))
@@ -924,7 +953,7 @@ public final class LoadGenerator {
     return values;
   }
 
-  private static Map<String, Object> ceilingProducerConfig(Map<String, Object> admin) {
+  static Map<String, Object> ceilingProducerConfig(Map<String, Object> admin) {
     Map<String, Object> producerConfig = new HashMap<>(admin);
     producerConfig.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 5);

@@ -48,7 +48,7 @@ record StepReport(
           + "send_p50_ms,send_p99_ms,send_max_ms,receipt_p50_ms,receipt_p99_ms,"
           + "quiet_sent,quiet_alerted,quiet_p50_ms,quiet_p99_ms,quiet_max_ms,"
           + "vigil_cpu_cores,generator_jvm_cpu_cores,rss_mb,heap_used_mb,load_avg,ceiling_per_s,"
-          + "ceiling_sustained_per_s";
+          + "ceiling_sustained_per_s,ceiling_passthrough_per_s";
 
   long throttled() {
     return throttledByCluster.values().stream().mapToLong(Long::longValue).sum();
@@ -62,11 +62,11 @@ record StepReport(
         .collect(Collectors.joining(";"));
   }
 
-  /** One CSV row, its ceiling cell empty. */
+  /** One CSV row, its three ceiling cells empty. */
   String csvRow(LocalDate date) {
     return String.format(Locale.ROOT,
         "%s,%s,%d,%.0f,%d,%s,%d,%.0f,%.1f,%.0f,%.0f,%d,%d,%d,%.0f,%.0f,%.0f,%.0f,%.0f,%d,%d,%.0f,%.0f,%.0f,"
-            + "%.2f,%.2f,%.0f,%.0f,%.1f,,",
+            + "%.2f,%.2f,%.0f,%.0f,%.1f,,,",
         date, workload.label, offeredRate, acceptedPerSecond, throttled(), throttledCell(),
         refusedRequests, processedPerSecond, drainSeconds, backlogEvents, rawLagRecords, markersSent,
         markersAlerted, markerDuplicates, fromSend.p50(), fromSend.p99(), fromSend.max(),
@@ -127,19 +127,24 @@ record StepReport(
   }
 
   /**
-   * Fills the two empty ceiling cells (burst, sustained) of the last {@code rows} rows; a sustained
-   * ceiling that was not measured (NaN) stays empty.
+   * Fills the three empty ceiling cells (burst, sustained, pass-through) of the last {@code rows}
+   * rows; a ceiling that was not measured (NaN) stays empty.
    */
-  static void fillCeiling(Path csv, int rows, double perSecond, double sustainedPerSecond) throws IOException {
+  static void fillCeiling(
+      Path csv, int rows, double perSecond, double sustainedPerSecond, double passThroughPerSecond)
+      throws IOException {
     List<String> lines = new ArrayList<>(Files.readAllLines(csv));
-    String cells = String.format(Locale.ROOT, "%.0f,", perSecond)
-        + (Double.isNaN(sustainedPerSecond) ? "" : String.format(Locale.ROOT, "%.0f", sustainedPerSecond));
+    String cells = cell(perSecond) + "," + cell(sustainedPerSecond) + "," + cell(passThroughPerSecond);
     for (int i = Math.max(1, lines.size() - rows); i < lines.size(); i++) {
-      if (lines.get(i).endsWith(",,")) {
-        String line = lines.get(i);
-        lines.set(i, line.substring(0, line.length() - 1) + cells);
+      String line = lines.get(i);
+      if (line.endsWith(",,,")) {
+        lines.set(i, line.substring(0, line.length() - 2) + cells);
       }
     }
     Files.write(csv, lines);
+  }
+
+  private static String cell(double value) {
+    return Double.isNaN(value) ? "" : String.format(Locale.ROOT, "%.0f", value);
   }
 }

@@ -104,15 +104,16 @@ class LoadReportTest {
     assertEquals("flood-1=42;quiet-1=0", r.throttledCell());
     StepReport.append(csv, r.csvRow(LocalDate.parse("2026-12-05")));
     StepReport.append(csv, report(Workload.NOISY_NEIGHBOUR, 0, 9_000).csvRow(LocalDate.parse("2026-12-05")));
-    StepReport.fillCeiling(csv, 2, 123_456.4, 98_765.4);
+    StepReport.fillCeiling(csv, 2, 123_456.4, 98_765.4, 45_678.9);
     List<String> lines = Files.readAllLines(csv);
     assertEquals(StepReport.CSV_HEADER, lines.get(0));
     int columns = StepReport.CSV_HEADER.split(",").length;
     for (String line : lines.subList(1, 3)) {
       String[] cells = line.split(",", -1);
       assertEquals(columns, cells.length, line);
-      assertEquals("123456", cells[columns - 2]);
-      assertEquals("98765", cells[columns - 1]);
+      assertEquals("123456", cells[columns - 3]);
+      assertEquals("98765", cells[columns - 2]);
+      assertEquals("45679", cells[columns - 1]);
       assertEquals("noisy-neighbour", cells[1]);
       List<String> names = List.of(StepReport.CSV_HEADER.split(","));
       assertEquals("1.20", cells[names.indexOf("vigil_cpu_cores")]);

@@ -1,0 +1,228 @@
+package dev.vigil.benchmarks;
+
+import dev.vigil.detection.streams.DetectionApp;
+import dev.vigil.schemas.Topics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
+import java.util.function.LongFunction;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+
+/**
+ * The pass-through ceiling: what Kafka alone lets through the one hop every event of an alert storm
+ * takes inside Vigil, with no work in it. The workload's records are produced flat out (as the
+ * gateway does: idempotent, lz4) into a topic of the raw topic's partitions; a Kafka Streams
+ * application with detection's own settings ({@link DetectionApp#streamsProperties}: exactly-once v2,
+ * the same commit interval, one stream thread, the same producer batching) copies each record, as
+ * it is, into a topic of the findings topic's partitions; a {@code read_committed} consumer, like the
+ * alerts application's, counts what arrives. As for the sustained raw ceiling, a warm-up is not
+ * counted. The producer stays at most {@link #MAX_AHEAD} records
+ * ahead of the consumer, as Vigil's admission keeps the gateway a few seconds ahead of detection: a
+ * producer far ahead would spend the copier's CPU on records the window never counts.
+ *
+ * <p>Vigil does all of this for every storm event and more besides (HTTPS, gzip, parsing, detectors,
+ * changelogs, the alerts side), so its processed rate cannot exceed this figure on the same machine;
+ * the ratio between the two is the part of the budget Vigil's own work takes.
+ */
+final class PassThroughCeiling {
+
+  /** How far the producer may run ahead of what the consumer counted: about 2 s of the copier's work. */
+  static final long MAX_AHEAD = 150_000;
+
+  /** How long the producer waits for the copy to catch up before the measurement fails. */
+  private static final Duration STALL_LIMIT = Duration.ofMinutes(1);
+
+  /**
+   * One measurement: records per second through the hop, and this JVM's CPU over the same window
+   * (broker, producer, copier and consumer: in self-contained mode all of Kafka's part runs here).
+   */
+  record Result(double perSecond, double cpuCores) {
+    /** CPU microseconds this JVM spent per record that went through. */
+    double cpuMicrosPerRecord() {
+      return cpuCores * 1e6 / perSecond;
+    }
+  }
+
+  private final Map<String, Object> clientConfig;
+  private final String bootstrap;
+  private final Properties kafkaSecurity;
+
+  /**
+   * @param clientConfig admin and producer settings of the broker (bootstrap and security)
+   * @param bootstrap the broker's bootstrap servers
+   * @param kafkaSecurity the broker's client security settings (empty for a plaintext broker)
+   */
+  PassThroughCeiling(Map<String, Object> clientConfig, String bootstrap, Properties kafkaSecurity) {
+    this.clientConfig = clientConfig;
+    this.bootstrap = bootstrap;
+    this.kafkaSecurity = kafkaSecurity;
+  }
+
+  /**
+   * Records per second the consumer counted over {@code counted}, after {@code warmup}, while {@code
+   * recordFor(topic, i)} records were produced as fast as the hop took them with {@code
+   * producerConfig}. The scratch topics and the copier's state are removed afterwards.
+   */
+  Result measure(
+      Duration warmup,
+      Duration counted,
+      Map<String, Object> producerConfig,
+      BiFunction<String, Long, ProducerRecord<String, byte[]>> recordFor)
+      throws Exception {
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    String in = "vigil-bench-passthrough-in-" + suffix;
+    String out = "vigil-bench-passthrough-out-" + suffix;
+    Path stateDir = Files.createTempDirectory("vigil-bench-passthrough");
+    try (Admin admin = Admin.create(clientConfig)) {
+      admin.createTopics(List.of(
+              new NewTopic(in, Topics.AUDIT_RAW.partitions(), (short) 1),
+              new NewTopic(out, Topics.FINDINGS.partitions(), (short) 1)))
+          .all().get(30, TimeUnit.SECONDS);
+      try (KafkaStreams copier = copier(in, out, suffix, stateDir)) {
+        copier.start();
+        AtomicLong consumed = new AtomicLong();
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread consumerThread = new Thread(() -> count(out, consumed, stop), "passthrough-consumer");
+        consumerThread.start();
+        try {
+          awaitRunning(copier);
+          return produceAndCount(warmup, counted, producerConfig, n -> recordFor.apply(in, n), consumed);
+        } finally {
+          stop.set(true);
+          consumerThread.join(TimeUnit.MINUTES.toMillis(1));
+          copier.close(Duration.ofSeconds(30));
+          admin.deleteTopics(List.of(in, out)).all().get(30, TimeUnit.SECONDS);
+        }
+      }
+    } finally {
+      deleteTree(stateDir);
+    }
+  }
+
+  private static Result produceAndCount(
+      Duration warmup,
+      Duration counted,
+      Map<String, Object> producerConfig,
+      LongFunction<ProducerRecord<String, byte[]>> record,
+      AtomicLong consumed) throws InterruptedException {
+    long start = System.nanoTime();
+    long windowStart = start + warmup.toNanos();
+    long windowEnd = windowStart + counted.toNanos();
+    long atWindowStart = -1;
+    long atWindowEnd = -1;
+    long cpuAtStart = 0;
+    long cpuAtEnd = 0;
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer())) {
+      for (long i = 0; atWindowEnd < 0; i++) {
+        producer.send(record.apply(i));
+        if ((i & 1023) == 0) {
+          long stalledSince = System.nanoTime();
+          while (i - consumed.get() > MAX_AHEAD) {
+            if (System.nanoTime() - stalledSince > STALL_LIMIT.toNanos()) {
+              throw new IllegalStateException("pass-through: nothing copied for " + STALL_LIMIT.toSeconds()
+                  + " s after " + consumed.get() + " of " + i + " records produced");
+            }
+            Thread.sleep(1);
+          }
+          long now = System.nanoTime();
+          if (atWindowStart < 0 && now >= windowStart) {
+            atWindowStart = consumed.get();
+            cpuAtStart = LoadGenerator.ownCpuNanos();
+            windowStart = now;
+          } else if (atWindowStart >= 0 && now >= windowEnd) {
+            atWindowEnd = consumed.get();
+            cpuAtEnd = LoadGenerator.ownCpuNanos();
+            windowEnd = now;
+          }
+        }
+      }
+    }
+    double seconds = (windowEnd - windowStart) / 1e9;
+    return new Result((atWindowEnd - atWindowStart) / seconds, (cpuAtEnd - cpuAtStart) / 1e9 / seconds);
+  }
+
+  /** The copying application: detection's settings, its own application id and state directory. */
+  private KafkaStreams copier(String in, String out, String suffix, Path stateDir) {
+    Properties props = DetectionApp.streamsProperties(bootstrap, stateDir);
+    kafkaSecurity.forEach((k, v) -> props.put(k, v));
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "vigil-bench-passthrough-" + suffix);
+    StreamsBuilder builder = new StreamsBuilder();
+    builder.stream(in, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("passthrough-source"))
+        .to(out, Produced.with(Serdes.String(), Serdes.ByteArray()).withName("passthrough-sink"));
+    return new KafkaStreams(builder.build(), props);
+  }
+
+  private static void awaitRunning(KafkaStreams streams) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+    while (streams.state() != KafkaStreams.State.RUNNING) {
+      if (System.nanoTime() > deadline || !streams.state().isRunningOrRebalancing()
+          && streams.state() != KafkaStreams.State.CREATED) {
+        throw new IllegalStateException("pass-through application did not start: " + streams.state());
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /** Counts the committed records of every partition of {@code topic} until {@code stop}. */
+  private void count(String topic, AtomicLong consumed, AtomicBoolean stop) {
+    Properties props = new Properties();
+    props.putAll(kafkaSecurity);
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = new ArrayList<>();
+      for (PartitionInfo p : consumer.partitionsFor(topic)) {
+        partitions.add(new TopicPartition(p.topic(), p.partition()));
+      }
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      while (!stop.get()) {
+        consumed.addAndGet(consumer.poll(Duration.ofMillis(100)).count());
+      }
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

@@ -221,7 +221,11 @@ public final class LoadGenerator {
               || host.equals("::1"));
     }
 
+    /** {@code 20s}, {@code 90m}, {@code 2h}; a bare {@code 0} is no time at all. */
     private static Duration duration(String value) {
+      if (value.equals("0")) {
+        return Duration.ZERO;
+      }
       return Duration.parse("PT" + value.toUpperCase(Locale.ROOT));
     }
 

@@ -91,6 +91,15 @@ class LoadGeneratorPartsTest {
     assertEquals(Workload.ORDINARY, options.workload());
     assertEquals(Duration.ofHours(2),
         LoadGenerator.Options.parse(new String[] {"--duration", "2h"}).duration());
+    // A bare 0 leaves a ceiling out, as the usage says (it did not parse before round 11).
+    LoadGenerator.Options noCeilings = LoadGenerator.Options.parse(
+        new String[] {"--ceiling-sustained", "0", "--ceiling-passthrough", "0", "--warmup", "0s"});
+    assertEquals(Duration.ZERO, noCeilings.ceilingSustained());
+    assertEquals(Duration.ZERO, noCeilings.ceilingPassThrough());
+    assertEquals(Duration.ZERO, noCeilings.warmup());
+    assertEquals(Duration.ofSeconds(20), options.ceilingPassThrough());
+    assertThrows(IllegalArgumentException.class,
+        () -> LoadGenerator.Options.parse(new String[] {"--ceiling-passthrough", "11m"}));
     assertThrows(IllegalArgumentException.class,
         () -> LoadGenerator.Options.parse(new String[] {"--duration", "25h"}));
     assertThrows(IllegalArgumentException.class,

@@ -458,8 +458,9 @@ public final class LoadGenerator {
       }
     }
     Ceiling ceiling = ceiling();
-    double sustained = options.ceilingSustained().isZero() ? Double.NaN : sustainedCeiling();
-    PassThroughCeiling.Result passThroughResult =
+    MeasuredRate sustainedResult = options.ceilingSustained().isZero() ? null : sustainedCeiling();
+    double sustained = sustainedResult == null ? Double.NaN : sustainedResult.perSecond();
+    MeasuredRate passThroughResult =
         options.ceilingPassThrough().isZero() ? null : passThroughCeiling();
     double passThrough = passThroughResult == null ? Double.NaN : passThroughResult.perSecond();
     sampler.stop();
@@ -471,11 +472,13 @@ public final class LoadGenerator {
         "raw Kafka ceiling on this broker: %,d records of the same mix produced (lz4, acks=all, idempotent)"
             + " and consumed concurrently in %.1f s = %,.0f records/s (produce alone finished at %,.0f/s)%n",
         ceiling.records(), ceiling.seconds(), ceiling.perSecond(), ceiling.producePerSecond());
-    if (!Double.isNaN(sustained)) {
+    if (sustainedResult != null) {
       System.out.printf(Locale.ROOT,
           "sustained raw Kafka ceiling: %,.0f records/s consumed over %d s, after %d s of the same flat out"
-              + " (one producer, one consumer, same settings)%n",
-          sustained, options.ceilingSustained().toSeconds(), CEILING_WARMUP.toSeconds());
+              + " (one producer, one consumer, same settings); the generator JVM used %.2f cores = %.1f µs"
+              + " per record%n",
+          sustained, options.ceilingSustained().toSeconds(), CEILING_WARMUP.toSeconds(),
+          sustainedResult.cpuCores(), sustainedResult.cpuMicrosPerRecord());
     }
     if (passThroughResult != null) {
       System.out.printf(Locale.ROOT,
@@ -880,7 +883,7 @@ public final class LoadGenerator {
    * #CEILING_WARMUP} plus {@code --ceiling-sustained}, and counts what one consumer reads during the
    * last part only.
    */
-  private double sustainedCeiling() throws Exception {
+  private MeasuredRate sustainedCeiling() throws Exception {
     String topic = "vigil-bench-sustained-" + UUID.randomUUID().toString().substring(0, 8);
     Map<String, Object> admin = ceilingAdminConfig();
     List<byte[]> values = ceilingValues();
@@ -891,36 +894,21 @@ public final class LoadGenerator {
       Thread consumerThread = new Thread(() -> consumeUntil(topic, consumed, stop), "ceiling-consumer");
       consumerThread.start();
       Thread.sleep(1_000);
-      long start = System.nanoTime();
-      long windowStart = start + CEILING_WARMUP.toNanos();
-      long windowEnd = windowStart + options.ceilingSustained().toNanos();
-      long atWindowStart = -1;
-      long atWindowEnd = -1;
-      try (KafkaProducer<String, byte[]> producer =
-          new KafkaProducer<>(ceilingProducerConfig(admin), new StringSerializer(), new ByteArraySerializer())) {
-        for (long i = 0; atWindowEnd < 0; i++) {
-          producer.send(ceilingRecord(topic, i, values));
-          if ((i & 1023) == 0) {
-            long now = System.nanoTime();
-            if (atWindowStart < 0 && now >= windowStart) {
-              atWindowStart = consumed.get();
-              windowStart = now;
-            } else if (atWindowStart >= 0 && now >= windowEnd) {
-              atWindowEnd = consumed.get();
-              windowEnd = now;
-            }
-          }
-        }
+      MeasuredRate rate;
+      try {
+        rate = MeasuredRate.whileProducing(CEILING_WARMUP, options.ceilingSustained(), Long.MAX_VALUE,
+            ceilingProducerConfig(admin), i -> ceilingRecord(topic, i, values), consumed);
+      } finally {
+        stop.set(true);
+        consumerThread.join(TimeUnit.MINUTES.toMillis(1));
       }
-      stop.set(true);
-      consumerThread.join(TimeUnit.MINUTES.toMillis(1));
       client.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
-      return (atWindowEnd - atWindowStart) / ((windowEnd - windowStart) / 1e9);
+      return rate;
     }
   }
 
   /** The same records through Kafka's part of a storm event's path: see {@link PassThroughCeiling}. */
-  private PassThroughCeiling.Result passThroughCeiling() throws Exception {
+  private MeasuredRate passThroughCeiling() throws Exception {
     Map<String, Object> admin = ceilingAdminConfig();
     List<byte[]> values = ceilingValues();
     return new PassThroughCeiling(admin, bootstrap, kafkaSecurity)

@@ -16,20 +16,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
-import java.util.function.LongFunction;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -58,19 +54,6 @@ final class PassThroughCeiling {
   /** How far the producer may run ahead of what the consumer counted: about 2 s of the copier's work. */
   static final long MAX_AHEAD = 150_000;
 
-  /** How long the producer waits for the copy to catch up before the measurement fails. */
-  private static final Duration STALL_LIMIT = Duration.ofMinutes(1);
-
-  /**
-   * One measurement: records per second through the hop, and this JVM's CPU over the same window
-   * (broker, producer, copier and consumer: in self-contained mode all of Kafka's part runs here).
-   */
-  record Result(double perSecond, double cpuCores) {
-    /** CPU microseconds this JVM spent per record that went through. */
-    double cpuMicrosPerRecord() {
-      return cpuCores * 1e6 / perSecond;
-    }
-  }
 
   private final Map<String, Object> clientConfig;
   private final String bootstrap;
@@ -92,7 +75,7 @@ final class PassThroughCeiling {
    * recordFor(topic, i)} records were produced as fast as the hop took them with {@code
    * producerConfig}. The scratch topics and the copier's state are removed afterwards.
    */
-  Result measure(
+  MeasuredRate measure(
       Duration warmup,
       Duration counted,
       Map<String, Object> producerConfig,
@@ -115,7 +98,8 @@ final class PassThroughCeiling {
         consumerThread.start();
         try {
           awaitRunning(copier);
-          return produceAndCount(warmup, counted, producerConfig, n -> recordFor.apply(in, n), consumed);
+          return MeasuredRate.whileProducing(
+              warmup, counted, MAX_AHEAD, producerConfig, n -> recordFor.apply(in, n), consumed);
         } finally {
           stop.set(true);
           consumerThread.join(TimeUnit.MINUTES.toMillis(1));
@@ -126,49 +110,6 @@ final class PassThroughCeiling {
     } finally {
       deleteTree(stateDir);
     }
-  }
-
-  private static Result produceAndCount(
-      Duration warmup,
-      Duration counted,
-      Map<String, Object> producerConfig,
-      LongFunction<ProducerRecord<String, byte[]>> record,
-      AtomicLong consumed) throws InterruptedException {
-    long start = System.nanoTime();
-    long windowStart = start + warmup.toNanos();
-    long windowEnd = windowStart + counted.toNanos();
-    long atWindowStart = -1;
-    long atWindowEnd = -1;
-    long cpuAtStart = 0;
-    long cpuAtEnd = 0;
-    try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer())) {
-      for (long i = 0; atWindowEnd < 0; i++) {
-        producer.send(record.apply(i));
-        if ((i & 1023) == 0) {
-          long stalledSince = System.nanoTime();
-          while (i - consumed.get() > MAX_AHEAD) {
-            if (System.nanoTime() - stalledSince > STALL_LIMIT.toNanos()) {
-              throw new IllegalStateException("pass-through: nothing copied for " + STALL_LIMIT.toSeconds()
-                  + " s after " + consumed.get() + " of " + i + " records produced");
-            }
-            Thread.sleep(1);
-          }
-          long now = System.nanoTime();
-          if (atWindowStart < 0 && now >= windowStart) {
-            atWindowStart = consumed.get();
-            cpuAtStart = LoadGenerator.ownCpuNanos();
-            windowStart = now;
-          } else if (atWindowStart >= 0 && now >= windowEnd) {
-            atWindowEnd = consumed.get();
-            cpuAtEnd = LoadGenerator.ownCpuNanos();
-            windowEnd = now;
-          }
-        }
-      }
-    }
-    double seconds = (windowEnd - windowStart) / 1e9;
-    return new Result((atWindowEnd - atWindowStart) / seconds, (cpuAtEnd - cpuAtStart) / 1e9 / seconds);
   }
 
   /** The copying application: detection's settings, its own application id and state directory. */

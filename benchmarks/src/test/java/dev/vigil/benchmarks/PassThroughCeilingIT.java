@@ -26,7 +26,7 @@ class PassThroughCeilingIT {
       security.putAll(kafka.clientProperties());
       byte[] value = "{\"kind\":\"Event\"}".getBytes(StandardCharsets.UTF_8);
 
-      PassThroughCeiling.Result result =
+      MeasuredRate result =
           new PassThroughCeiling(admin, kafka.bootstrapServers(), security)
               .measure(Duration.ofSeconds(2), Duration.ofSeconds(2),
                   LoadGenerator.ceilingProducerConfig(admin),

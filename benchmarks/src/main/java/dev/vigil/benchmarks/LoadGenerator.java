@@ -68,7 +68,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * noisy-neighbour} ({@link QuietCluster}), the CPU, resident memory and heap of the Vigil process,
  * and whether every accepted marker raised exactly one alert. Throughout the run a {@link Sampler}
  * writes a time series (memory, backlog, RocksDB and state-store metrics). Afterwards it measures
- * the raw Kafka ceiling of the same broker: the same records produced and consumed without Vigil.
+ * the raw Kafka ceilings of the same broker (the same records produced and consumed without Vigil,
+ * in a burst and sustained) and the {@link PassThroughCeiling} (Kafka's own part of a storm event).
  *
  * <p>Without {@code --url} it is self-contained: it starts a broker in this JVM and {@code vigil up
  * --kafka-bootstrap} from the same class path in a child JVM on a temporary directory, with the JVM

@@ -30,20 +30,19 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 
 /**
  * The pass-through ceiling: what Kafka alone lets through the one hop every event of an alert storm
- * takes inside Vigil, with no work in it. The workload's records are produced flat out (as the
- * gateway does: idempotent, lz4) into a topic of the raw topic's partitions; a Kafka Streams
+ * takes inside Vigil, with no work in it. The workload's records are produced as the gateway
+ * produces them (idempotent, lz4) into a topic of the raw topic's partitions; a Kafka Streams
  * application with detection's own settings ({@link DetectionApp#streamsProperties}: exactly-once v2,
  * the same commit interval, one stream thread, the same producer batching) copies each record, as
  * it is, into a topic of the findings topic's partitions; a {@code read_committed} consumer, like the
  * alerts application's, counts what arrives. As for the sustained raw ceiling, a warm-up is not
- * counted. The producer stays at most {@link #MAX_AHEAD} records
- * ahead of the consumer, as Vigil's admission keeps the gateway a few seconds ahead of detection: a
- * producer far ahead would spend the copier's CPU on records the window never counts.
+ * counted. The producer stays at most {@link #MAX_AHEAD} records ahead of the consumer, as Vigil's
+ * admission keeps the gateway a few seconds ahead of detection: a producer far ahead would spend the
+ * copier's CPU on records the window never counts.
  *
  * <p>Vigil does all of this for every storm event and more besides (HTTPS, gzip, parsing, detectors,
  * changelogs, the alerts side), so its processed rate cannot exceed this figure on the same machine;
@@ -51,9 +50,8 @@ import org.apache.kafka.streams.kstream.Produced;
  */
 final class PassThroughCeiling {
 
-  /** How far the producer may run ahead of what the consumer counted: about 2 s of the copier's work. */
+  /** How far the producer may run ahead of what the consumer counted: one to two seconds of copying. */
   static final long MAX_AHEAD = 150_000;
-
 
   private final Map<String, Object> clientConfig;
   private final String bootstrap;
@@ -126,9 +124,10 @@ final class PassThroughCeiling {
   private static void awaitRunning(KafkaStreams streams) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
     while (streams.state() != KafkaStreams.State.RUNNING) {
-      if (System.nanoTime() > deadline || !streams.state().isRunningOrRebalancing()
-          && streams.state() != KafkaStreams.State.CREATED) {
-        throw new IllegalStateException("pass-through application did not start: " + streams.state());
+      KafkaStreams.State state = streams.state();
+      boolean failed = !state.isRunningOrRebalancing() && state != KafkaStreams.State.CREATED;
+      if (failed || System.nanoTime() > deadline) {
+        throw new IllegalStateException("pass-through application did not start: " + state);
       }
       Thread.sleep(100);
     }

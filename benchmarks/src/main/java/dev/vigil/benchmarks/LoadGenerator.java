@@ -407,7 +407,7 @@ public final class LoadGenerator {
     }
   }
 
-  private static void deleteTree(Path dir) throws IOException {
+  static void deleteTree(Path dir) throws IOException {
     try (var paths = Files.walk(dir)) {
       for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(path);
@@ -476,18 +476,15 @@ public final class LoadGenerator {
     if (sustainedResult != null) {
       System.out.printf(Locale.ROOT,
           "sustained raw Kafka ceiling: %,.0f records/s consumed over %d s, after %d s of the same flat out"
-              + " (one producer, one consumer, same settings); the generator JVM used %.2f cores = %.1f µs"
-              + " per record%n",
+              + " (one producer, one consumer, same settings); %s%n",
           sustained, options.ceilingSustained().toSeconds(), CEILING_WARMUP.toSeconds(),
-          sustainedResult.cpuCores(), sustainedResult.cpuMicrosPerRecord());
+          sustainedResult.cpuText());
     }
     if (passThroughResult != null) {
       System.out.printf(Locale.ROOT,
           "pass-through ceiling: %,.0f records/s copied exactly-once by a Kafka Streams application with"
-              + " detection's settings and read committed, over %d s (Kafka's part of one storm event);"
-              + " the generator JVM (broker, producer, copier, consumer) used %.2f cores = %.1f µs per record%n",
-          passThrough, options.ceilingPassThrough().toSeconds(), passThroughResult.cpuCores(),
-          passThroughResult.cpuMicrosPerRecord());
+              + " detection's settings and read committed, over %d s (Kafka's part of one storm event); %s%n",
+          passThrough, options.ceilingPassThrough().toSeconds(), passThroughResult.cpuText());
     }
     double best = 0;
     for (StepReport r : results) {
@@ -496,10 +493,13 @@ public final class LoadGenerator {
     System.out.printf(Locale.ROOT,
         "best sustained end-to-end rate %,.0f events/s = %.0f%% of the raw Kafka ceiling%s%n",
         best, 100 * best / ceiling.perSecond(),
-        (Double.isNaN(sustained) ? ""
-            : String.format(Locale.ROOT, ", %.0f%% of the sustained ceiling", 100 * best / sustained))
-            + (Double.isNaN(passThrough) ? ""
-                : String.format(Locale.ROOT, ", %.0f%% of the pass-through ceiling", 100 * best / passThrough)));
+        share(best, sustained, "sustained") + share(best, passThrough, "pass-through"));
+  }
+
+  /** {@code ", 12% of the NAME ceiling"}, or nothing for a ceiling that was not measured (NaN). */
+  private static String share(double rate, double ceiling, String name) {
+    return Double.isNaN(ceiling) ? ""
+        : String.format(Locale.ROOT, ", %.0f%% of the %s ceiling", 100 * rate / ceiling, name);
   }
 
   private String describe() {
@@ -957,7 +957,16 @@ public final class LoadGenerator {
   }
 
   private void consumeUntil(String topic, AtomicLong consumed, AtomicBoolean stop) {
-    try (KafkaConsumer<String, byte[]> consumer = ceilingConsumer(topic)) {
+    countUntil(kafkaSecurity, bootstrap, topic, false, consumed, stop);
+  }
+
+  /**
+   * Adds to {@code consumed} every record of {@code topic} (committed ones only when {@code
+   * readCommitted}) that one consumer of all its partitions reads from the beginning, until {@code stop}.
+   */
+  static void countUntil(Properties security, String bootstrap, String topic, boolean readCommitted,
+      AtomicLong consumed, AtomicBoolean stop) {
+    try (KafkaConsumer<String, byte[]> consumer = fromStart(security, bootstrap, topic, readCommitted)) {
       while (!stop.get()) {
         consumed.addAndGet(consumer.poll(Duration.ofMillis(100)).count());
       }
@@ -966,11 +975,19 @@ public final class LoadGenerator {
 
   /** A consumer of every partition of {@code topic}, from the beginning. */
   private KafkaConsumer<String, byte[]> ceilingConsumer(String topic) {
+    return fromStart(kafkaSecurity, bootstrap, topic, false);
+  }
+
+  private static KafkaConsumer<String, byte[]> fromStart(
+      Properties security, String bootstrap, String topic, boolean readCommitted) {
     Properties props = new Properties();
-    props.putAll(kafkaSecurity);
+    props.putAll(security);
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
+    if (readCommitted) {
+      props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    }
     KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     List<TopicPartition> partitions = new ArrayList<>();

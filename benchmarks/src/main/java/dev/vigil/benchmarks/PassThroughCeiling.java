@@ -2,12 +2,9 @@ package dev.vigil.benchmarks;
 
 import dev.vigil.detection.streams.DetectionApp;
 import dev.vigil.schemas.Topics;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -18,14 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -92,7 +83,9 @@ final class PassThroughCeiling {
         copier.start();
         AtomicLong consumed = new AtomicLong();
         AtomicBoolean stop = new AtomicBoolean();
-        Thread consumerThread = new Thread(() -> count(out, consumed, stop), "passthrough-consumer");
+        Thread consumerThread = new Thread(
+            () -> LoadGenerator.countUntil(kafkaSecurity, bootstrap, out, true, consumed, stop),
+            "passthrough-consumer");
         consumerThread.start();
         try {
           awaitRunning(copier);
@@ -106,7 +99,7 @@ final class PassThroughCeiling {
         }
       }
     } finally {
-      deleteTree(stateDir);
+      LoadGenerator.deleteTree(stateDir);
     }
   }
 
@@ -130,39 +123,6 @@ final class PassThroughCeiling {
         throw new IllegalStateException("pass-through application did not start: " + state);
       }
       Thread.sleep(100);
-    }
-  }
-
-  /** Counts the committed records of every partition of {@code topic} until {@code stop}. */
-  private void count(String topic, AtomicLong consumed, AtomicBoolean stop) {
-    Properties props = new Properties();
-    props.putAll(kafkaSecurity);
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = new ArrayList<>();
-      for (PartitionInfo p : consumer.partitionsFor(topic)) {
-        partitions.add(new TopicPartition(p.topic(), p.partition()));
-      }
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      while (!stop.get()) {
-        consumed.addAndGet(consumer.poll(Duration.ofMillis(100)).count());
-      }
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
     }
   }
 }

@@ -100,6 +100,8 @@ class LoadGeneratorPartsTest {
     assertEquals(Duration.ofSeconds(20), options.ceilingPassThrough());
     assertThrows(IllegalArgumentException.class,
         () -> LoadGenerator.Options.parse(new String[] {"--ceiling-passthrough", "11m"}));
+    assertEquals("the generator JVM used 1.80 cores = 18.0 µs per record",
+        new MeasuredRate(100_000, 1.8).cpuText());
     assertThrows(IllegalArgumentException.class,
         () -> LoadGenerator.Options.parse(new String[] {"--duration", "25h"}));
     assertThrows(IllegalArgumentException.class,
